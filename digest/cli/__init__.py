@@ -1,0 +1,41 @@
+"""The command line: typer commands, each a thin shell around one core call.
+
+Command modules register themselves on ``app``; this module owns the global options and
+``main`` (the console script).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from digest.cli.common import state
+
+app = typer.Typer(
+    name="digest",
+    help="Read Chinese government news bulletins: rebuilt tables of contents, per-region "
+    "digests, a searchable library of issues, and exports.\n\n"
+    "Example: digest toc samples/issue-200.pdf",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    state.debug = debug
+    state.quiet = quiet
+
+
+# Registration: importing the modules adds their commands to ``app``.
+from digest.cli import issue_cmds  # noqa: E402,F401
+
+
+def main() -> None:
+    app(prog_name="digest")

@@ -1,0 +1,106 @@
+"""What every command shares: the error boundary, output flags, consoles, warnings.
+
+Commands stay thin: check flags, make one core call inside ``boundary``, print.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+from digest.errors import DigestError
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, not the user's input
+
+
+@dataclass
+class State:
+    debug: bool = False
+    quiet: bool = False
+
+
+state = State()
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON (UTF-8, not escaped).")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", help="Password for an encrypted PDF.", show_default=False)
+]
+
+
+def boundary(fn):
+    """Turn ``DigestError`` into one ``Error: …`` line on stderr and its exit code.
+
+    Anything else is a bug: one line too, unless ``--debug`` asks for the traceback.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except DigestError as exc:
+            if state.debug:
+                traceback.print_exc()
+            err(f"Error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("Interrupted.")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+            if state.debug:
+                traceback.print_exc()
+            err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
+                "and please report it)")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def warn_all(warnings, source: str | None = None) -> None:
+    if state.quiet:
+        return
+    prefix = f"{source}: " if source else ""
+    for w in warnings:
+        err(f"Warning: {prefix}{w}")
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def console():
+    """A rich console for stdout, only used when stdout is a terminal."""
+    from rich.console import Console
+
+    return Console()
+
+
+def err_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def progress(total: int, description: str):
+    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console(), transient=True, disable=not sys.stderr.isatty(),
+    )

@@ -1,0 +1,39 @@
+"""Loading of the data files in ``digest/data`` (patterns, word lists), cached."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+def data_text(name: str) -> str:
+    return resources.files("digest.data").joinpath(name).read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class Layout:
+    page_number: tuple[re.Pattern, ...]
+    bare_number_in_text: bool
+    header_min_share: float
+    header_min_pages: int
+    para_ends: str
+    short_by_em: float
+    indent_em: float
+
+
+@lru_cache(maxsize=1)
+def layout() -> Layout:
+    raw = tomllib.loads(data_text("layout.toml"))
+    para = raw["paragraph"]
+    return Layout(
+        page_number=tuple(re.compile(p) for p in raw["page_number"]),
+        bare_number_in_text=raw["bare_number_in_text"],
+        header_min_share=raw["header_min_share"],
+        header_min_pages=raw["header_min_pages"],
+        para_ends=para["ends"],
+        short_by_em=para["short_by_em"],
+        indent_em=para["indent_em"],
+    )

@@ -1,0 +1,120 @@
+"""Writers over export rows: csv, json, jsonl, markdown. No typer, no rich.
+
+A row is a plain dict with the fields below, in this order. Later stages add fields at the end;
+they never rename these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from digest.models import Article, Issue
+
+BASE_FIELDS = (
+    "source", "bulletin", "year", "issue", "date", "publisher",
+    "seq", "section", "title", "page", "toc_page", "match", "body",
+)
+ENRICHED_FIELDS = ("region", "regions", "keywords", "summary")
+FIELDS = BASE_FIELDS + ENRICHED_FIELDS
+LIST_FIELDS = ("regions", "keywords")
+CSV_LIST_JOINER = "、"  # the Chinese enumeration comma: how a list reads in a spreadsheet cell
+FORMATS = ("csv", "json", "jsonl", "md")
+
+
+def article_row(issue: Issue, article: Article) -> dict:
+    m = issue.masthead
+    return {
+        "source": issue.source,
+        "bulletin": m.bulletin,
+        "year": m.year,
+        "issue": m.number,
+        "date": m.date.isoformat() if m.date else None,
+        "publisher": m.publisher,
+        "seq": article.seq,
+        "section": article.section,
+        "title": article.title,
+        "page": article.page,
+        "toc_page": article.toc_page,
+        "match": None if article.match is None else round(article.match, 1),
+        "body": article.text,
+        "region": article.region,
+        "regions": list(article.regions),
+        "keywords": list(article.keywords),
+        "summary": article.summary,
+    }
+
+
+def issue_rows(issue: Issue) -> list[dict]:
+    """One row per article that has a body, in issue order."""
+    return [article_row(issue, a) for a in issue.articles if a.body]
+
+
+def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, *, bom: bool = False) -> int:
+    """Write rows in ``fmt`` to ``out``; return how many were written."""
+    writer = {"csv": _write_csv, "json": _write_json, "jsonl": _write_jsonl, "md": _write_md}[fmt]
+    rows = list(rows)
+    if bom and fmt == "csv":
+        out.write("\ufeff")
+    writer(rows, out)
+    return len(rows)
+
+
+def _fields(rows: Sequence[dict]) -> list[str]:
+    fields = list(FIELDS)
+    for row in rows:
+        fields += [k for k in row if k not in fields]
+    return fields
+
+
+def _write_csv(rows: Sequence[dict], out: TextIO) -> None:
+    w = csv.DictWriter(out, fieldnames=_fields(rows), extrasaction="ignore", lineterminator="\r\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: _csv_cell(v) for k, v in row.items()})
+
+
+def _csv_cell(value):
+    if isinstance(value, (list, tuple)):
+        return CSV_LIST_JOINER.join(map(str, value))
+    return "" if value is None else value
+
+
+def _write_json(rows: Sequence[dict], out: TextIO) -> None:
+    json.dump(list(rows), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _write_jsonl(rows: Sequence[dict], out: TextIO) -> None:
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_md(rows: Sequence[dict], out: TextIO) -> None:
+    buf = io.StringIO()
+    current = None
+    for row in rows:
+        head = (row.get("bulletin"), row.get("year"), row.get("issue"), row.get("source"))
+        if head != current:
+            current = head
+            buf.write(f"# {_issue_heading(row)}\n\n")
+        buf.write(f"## {row['title']}\n\n")
+        meta = [row.get("section"), f"第 {row['page']} 页" if row.get("page") else None,
+                row.get("region")]
+        buf.write(" · ".join(str(x) for x in meta if x) + "\n\n")
+        for para in (row.get("body") or "").split("\n"):
+            buf.write(para + "\n\n")
+    out.write(buf.getvalue())
+
+
+def _issue_heading(row: dict) -> str:
+    name = row.get("bulletin") or row.get("source")
+    parts = [name]
+    if row.get("year") and row.get("issue"):
+        parts.append(f"{row['year']} 年第 {row['issue']} 期")
+    if row.get("date"):
+        parts.append(row["date"])
+    return " ".join(str(p) for p in parts)

@@ -1,0 +1,280 @@
+"""Pages: page furniture (footers, running headers) removed, printed page numbers learned.
+
+PDF pages come with geometry, so a footer is simply a page-number line at the top or bottom
+of a page, and a running header is a line repeated at the top or bottom of many pages.
+
+Text extractions are harder: footers survive on some pages and are lost on others, and there
+is no page break character unless the extractor wrote form feeds. Page breaks are recovered
+from the footers that survive ("— 9 —" says page 9 starts or ends here); between two such
+anchors the missing breaks are placed on the lines that carry a page-start artifact (a stray
+leading space), choosing the breaks that make pages most even in length, since the pages of
+one issue hold about the same number of lines. After the last anchor, breaks are placed one
+typical page length apart, on such a line when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from digest.config import layout
+from digest.models import Document, Line, Page
+from digest.pdf import RawLine, RawPage
+from digest.text import clean_line, width
+
+FURNITURE_DEPTH = 2  # footers/headers are among the first or last two lines of a page
+# Pages inferred after the last surviving footer may be this much shorter or longer than the
+# typical page before a break is accepted on a page-start artifact.
+PAGE_LENGTH_TOLERANCE = 0.3
+
+
+def page_number(line: str, *, bare_ok: bool) -> int | None:
+    """The page number a footer/header line carries, or None if it is not one."""
+    for pattern in layout().page_number:
+        m = pattern.match(line)
+        if m and (bare_ok or not line.strip().isdigit()):
+            return int(m.group("n"))
+    return None
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+def from_pdf(raw_pages: list[RawPage], source: str, sha: str) -> Document:
+    cleaned = [[(clean_line(r.text, keep_clause_space=True), r) for r in p.lines] for p in raw_pages]
+    cleaned = [[(t, r) for t, r in page if t] for page in cleaned]
+    numbers = [_take_page_number(page) for page in cleaned]
+    _drop_running_lines(cleaned)
+    numbers, warnings = _fill_numbers(numbers)
+    geo = _Geometry.of([r for page in cleaned for _, r in page])
+    pages = tuple(
+        Page(i, numbers[i], tuple(geo.line(t, r, i) for t, r in page))
+        for i, page in enumerate(cleaned)
+    )
+    return Document(source, sha, pages, has_layout=True, warnings=tuple(warnings))
+
+
+def _take_page_number(page: list) -> int | None:
+    """Remove the page-number footer/header of one page; return its number."""
+    depth = min(FURNITURE_DEPTH, len(page))
+    for idx in [*range(len(page) - 1, len(page) - 1 - depth, -1), *range(depth)]:
+        n = page_number(page[idx][0], bare_ok=True)
+        if n is not None:
+            del page[idx]
+            return n
+    return None
+
+
+def _drop_running_lines(pages: list[list]) -> None:
+    """Remove lines repeated at the top or bottom of many pages (running headers/footers)."""
+    cfg = layout()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_shape(t) for t, _ in page[:FURNITURE_DEPTH] + page[-FURNITURE_DEPTH:]})
+    need = max(cfg.header_min_pages, cfg.header_min_share * len(pages))
+    running = {k for k, c in counts.items() if c >= need}
+    for page in pages:
+        edge = set(range(min(FURNITURE_DEPTH, len(page)))) | set(range(max(0, len(page) - FURNITURE_DEPTH), len(page)))
+        page[:] = [item for i, item in enumerate(page) if not (i in edge and _shape(item[0]) in running)]
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text.replace(" ", ""))
+
+
+def _fill_numbers(numbers: list[int | None]) -> tuple[list[int | None], list[str]]:
+    """Pages without a printed number get one from their neighbours' offset."""
+    offsets = Counter(n - i for i, n in enumerate(numbers) if n is not None)
+    if not offsets:
+        return [i + 1 for i in range(len(numbers))], [
+            "no printed page numbers found; pages are counted from the first page"]
+    offset = offsets.most_common(1)[0][0]
+    return [n if n is not None else (i + offset if i + offset > 0 else None)
+            for i, n in enumerate(numbers)], []
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """The text block of the document: body font size, left margin, right margin."""
+
+    size: float
+    left: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: list[RawLine]) -> _Geometry:
+        if not lines:
+            return cls(10.0, 0.0, 1.0)
+        sizes = Counter()
+        for r in lines:
+            sizes[round(r.size, 1)] += len(r.text)
+        size = sizes.most_common(1)[0][0]
+        body = [r for r in lines if abs(r.size - size) < 0.1 * size and len(r.text) >= 8] or lines
+        left = Counter(round(r.x0) for r in body).most_common(1)[0][0]
+        rights = sorted(r.x1 for r in body)
+        return cls(size, float(left), rights[int(0.9 * (len(rights) - 1))])
+
+    def line(self, text: str, r: RawLine, page: int) -> Line:
+        em = r.size or self.size
+        mid, centre = (r.x0 + r.x1) / 2, (self.left + self.right) / 2
+        indent = (r.x0 - self.left) / em
+        return Line(
+            text=text, page=page, indent=round(indent, 2),
+            short=(self.right - r.x1) > layout().short_by_em * em,
+            size=round(r.size / self.size, 2), bold=r.bold,
+            centered=abs(mid - centre) < 1.5 * em and indent > 1.0,
+        )
+
+
+# --- Text ----------------------------------------------------------------------------------
+
+@dataclass
+class _TextLine:
+    raw: str
+    text: str
+    lead_space: bool
+    marker: int | None  # page number if this line is a page footer/header
+
+
+def from_text(text: str, source: str, sha: str) -> Document:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = text.split("\f") if "\f" in text else [text]
+    warnings: list[str] = []
+    pages_lines: list[tuple[int | None, list[_TextLine]]] = []
+    for chunk in chunks:
+        lines = _text_lines(chunk)
+        if "\f" in text:
+            pages_lines.append(_strip_markers(lines))
+        else:
+            pages_lines.extend(_split_on_markers(lines, warnings))
+    numbers, more = _fill_numbers([n for n, _ in pages_lines])
+    warnings += more if any(n is not None for n, _ in pages_lines) else []
+    typical = _typical_width([t for _, ls in pages_lines for t in ls])
+    pages = tuple(
+        Page(i, numbers[i], tuple(_text_line(t, i, typical) for t in ls))
+        for i, (_, ls) in enumerate(pages_lines)
+    )
+    return Document(source, sha, pages, has_layout=False, warnings=tuple(warnings))
+
+
+def _text_lines(chunk: str) -> list[_TextLine]:
+    bare_ok = layout().bare_number_in_text
+    out = []
+    for raw in chunk.split("\n"):
+        cleaned = clean_line(raw, keep_clause_space=True)
+        if cleaned:
+            out.append(_TextLine(raw, cleaned, raw[:1].isspace(), page_number(cleaned, bare_ok=bare_ok)))
+    return out
+
+
+def _strip_markers(lines: list[_TextLine]) -> tuple[int | None, list[_TextLine]]:
+    numbers = [t.marker for t in lines if t.marker is not None]
+    return (numbers[0] if numbers else None), [t for t in lines if t.marker is None]
+
+
+def _text_line(t: _TextLine, page: int, typical: float) -> Line:
+    lead = len(t.raw) - len(t.raw.lstrip(" \u3000\t"))
+    indent = width(t.raw[:lead].replace(" ", "  ").replace("\t", "    ")) / 1.0 if lead > 1 or "\u3000" in t.raw[:lead] else 0.0
+    return Line(text=t.text, page=page, indent=indent,
+                short=width(t.text) < typical - layout().short_by_em)
+
+
+def _typical_width(lines: list[_TextLine]) -> float:
+    widths = sorted(width(t.text) for t in lines if width(t.text) > 5)
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
+
+
+def _split_on_markers(lines: list[_TextLine], warnings: list[str]) -> list[tuple[int | None, list[_TextLine]]]:
+    """Cut a text without form feeds into pages at its surviving footers and inferred breaks."""
+    marks = [(i, t.marker) for i, t in enumerate(lines) if t.marker is not None]
+    if not marks:
+        return [(None, lines)]
+    leading = marks[0][0] < len(lines) - marks[-1][0] - 1  # markers head their pages
+    body = [t for t in lines if t.marker is None]
+    # Position of each marker in `body`: index of the first line of its page.
+    anchors: list[tuple[int, int]] = []
+    for pos, (i, n) in enumerate(marks):
+        before = i - pos  # body lines before this marker
+        anchors.append((before if leading else before, n if leading else n + 1))
+    anchors = _monotonic(anchors)
+    starts = _infer_breaks(body, anchors, warnings)
+    out = []
+    for k, (start, number) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(body)
+        if end > start or k == 0:
+            out.append((number, body[start:end]))
+    return out
+
+
+def _monotonic(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep anchors whose page numbers increase along the text (drop misread footers)."""
+    kept: list[tuple[int, int]] = []
+    for pos, n in anchors:
+        if not kept or (n > kept[-1][1] and pos >= kept[-1][0]):
+            kept.append((pos, n))
+    return kept
+
+
+def _infer_breaks(body: list[_TextLine], anchors: list[tuple[int, int]], warnings: list[str]):
+    """Page starts as (line index, page number), anchors plus inferred breaks."""
+    candidates = [i for i, t in enumerate(body) if t.lead_space and i > 0]
+    starts: list[tuple[int, int]] = []
+    if anchors[0][0] > 0:
+        starts.append((0, max(anchors[0][1] - 1, 1) if anchors[0][1] > 1 else None))
+    spans = []
+    for (a, na), (b, nb) in zip(anchors, anchors[1:]):
+        starts.append((a, na))
+        missing = nb - na - 1
+        if missing > 0:
+            picked = _even_breaks([c for c in candidates if a < c < b], a, b, missing)
+            starts += [(c, na + k + 1) for k, c in enumerate(picked)]
+        spans.append((b - a) / (nb - na))
+    starts.append(anchors[-1])
+    if spans:
+        typical = statistics.median(spans)
+        last, n = anchors[-1]
+        for c in _spaced_breaks(candidates, last, len(body), typical):
+            n += 1
+            starts.append((c, n))
+    if len(starts) > len(anchors):
+        warnings.append(f"{len(starts) - len(anchors)} page breaks without a footer were inferred "
+                        "from the text's layout")
+    return starts
+
+
+def _even_breaks(cands: list[int], a: int, b: int, k: int) -> list[int]:
+    """Choose k break lines in (a, b) making the k+1 pages most even; interpolate if short."""
+    if len(cands) < k:
+        return [a + round((b - a) * (j + 1) / (k + 1)) for j in range(k)]
+    ideal = (b - a) / (k + 1)
+    # best[j][m]: cost of placing j breaks with the j-th at cands[m]
+    inf = float("inf")
+    best = [[inf] * len(cands) for _ in range(k)]
+    back = [[-1] * len(cands) for _ in range(k)]
+    for m, c in enumerate(cands):
+        best[0][m] = (c - a - ideal) ** 2
+    for j in range(1, k):
+        for m, c in enumerate(cands):
+            for p in range(m):
+                cost = best[j - 1][p] + (c - cands[p] - ideal) ** 2
+                if cost < best[j][m]:
+                    best[j][m], back[j][m] = cost, p
+    total = [best[k - 1][m] + (b - c - ideal) ** 2 for m, c in enumerate(cands)]
+    m = min(range(len(cands)), key=total.__getitem__)
+    picked = []
+    for j in range(k - 1, -1, -1):
+        picked.append(cands[m])
+        m = back[j][m]
+    return picked[::-1]
+
+
+def _spaced_breaks(cands: list[int], start: int, end: int, typical: float) -> list[int]:
+    """Breaks after the last anchor: about one typical page apart, on a candidate line."""
+    out, prev = [], start
+    while end - prev > typical * (1 + PAGE_LENGTH_TOLERANCE):
+        near = [c for c in cands if abs(c - prev - typical) <= PAGE_LENGTH_TOLERANCE * typical]
+        nxt = min(near, key=lambda c: abs(c - prev - typical)) if near else round(prev + typical)
+        out.append(nxt)
+        prev = nxt
+    return out

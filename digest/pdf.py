@@ -1,0 +1,153 @@
+"""The only module that imports pypdf: a PDF in, lines with their layout out.
+
+pypdf's plain ``extract_text`` loses what structure needs (font size, centring, indent) and
+keeps content-stream order, which puts a TOC's page number before its dot leaders and a
+footer wherever the producer drew it. So text is collected through pypdf's ``visitor_text``
+hook as positioned runs, de-duplicated (fake bold draws each run twice), grouped into lines by
+baseline and ordered left to right. Glyph widths are estimated from the font size (ideographs
+are one em, other characters half), which is all that gap and centring decisions need.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from dataclasses import dataclass
+
+from digest.errors import EncryptedError, InputError
+from digest.text import width
+
+# Runs whose baselines differ by less than this fraction of the font size share a line.
+SAME_LINE = 0.45
+# Runs drawn twice within this fraction of the font size (fake bold) count once.
+DUPLICATE_OFFSET = 0.35
+# A horizontal gap wider than this fraction of the font size becomes a space.
+GAP_SPACE = 0.3
+# Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
+BOLD_MARKERS = ("bold", "black", "heavy", "hei", "黑", "zhongsong", "中宋", "xiaobiaosong", "小标宋")
+
+
+@dataclass
+class Run:
+    x: float
+    y: float
+    size: float
+    font: str
+    text: str
+
+    @property
+    def end(self) -> float:
+        return self.x + width(self.text) * self.size
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """A line as drawn: text (uncleaned), left x, right x, font size, font names."""
+
+    text: str
+    x0: float
+    x1: float
+    y: float
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True)
+class RawPage:
+    width: float
+    height: float
+    lines: tuple[RawLine, ...]
+    images: int  # image XObjects: a page of images and no text is a scan
+
+
+def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:
+    """Read every page's lines; raise InputError/EncryptedError with advice on failure."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to phrase
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        _unlock(reader, source, password)
+        return [_read_page(page) for page in reader.pages]
+    except (EncryptedError, InputError):
+        raise
+    except FileNotDecryptedError as exc:
+        raise EncryptedError(f"{source}: the PDF is encrypted; give its password with --password") from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"{source}: the PDF is damaged and cannot be read ({exc}); "
+                         "try re-saving it from a PDF viewer") from exc
+
+
+def _unlock(reader, source: str, password: str | None) -> None:
+    if not reader.is_encrypted:
+        return
+    try:
+        ok = reader.decrypt(password or "")
+    except Exception as exc:  # noqa: BLE001 - pypdf raises several types for missing crypto
+        raise EncryptedError(f"{source}: cannot decrypt the PDF ({exc})") from exc
+    if not ok:
+        hint = "the password is wrong" if password else "give its password with --password"
+        raise EncryptedError(f"{source}: the PDF is encrypted; {hint}")
+
+
+def _read_page(page) -> RawPage:
+    runs: list[Run] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text or not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+        font = str(font_dict.get("/BaseFont", "")) if font_dict else ""
+        runs.append(Run(x, y, (font_size or 1.0) * (scale or 1.0), font, text.strip("\n")))
+
+    page.extract_text(visitor_text=visit)
+    box = page.mediabox
+    lines = tuple(_lines(_dedupe(runs)))
+    return RawPage(float(box.width), float(box.height), lines, _count_images(page))
+
+
+def _count_images(page) -> int:
+    try:
+        resources = page.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        return sum(1 for ref in xobjects.values() if ref.get_object().get("/Subtype") == "/Image")
+    except Exception:  # noqa: BLE001 - only a hint for the "scanned?" message
+        return 0
+
+
+def _dedupe(runs: list[Run]) -> list[Run]:
+    kept: list[Run] = []
+    for run in runs:
+        tol = DUPLICATE_OFFSET * run.size
+        if any(k.text == run.text and abs(k.x - run.x) < tol and abs(k.y - run.y) < tol
+               for k in kept[-8:]):
+            continue
+        kept.append(run)
+    return kept
+
+
+def _lines(runs: list[Run]) -> list[RawLine]:
+    rows: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: -r.y):
+        if rows and abs(rows[-1][0].y - run.y) < SAME_LINE * max(run.size, rows[-1][0].size):
+            rows[-1].append(run)
+        else:
+            rows.append([run])
+    return [_join(sorted(row, key=lambda r: r.x)) for row in rows]
+
+
+def _join(row: list[Run]) -> RawLine:
+    parts: list[str] = []
+    for prev, run in zip([None, *row], row):
+        if prev is not None and run.x - prev.end > GAP_SPACE * run.size:
+            parts.append(" ")
+        parts.append(run.text)
+    chars = sum(len(r.text) for r in row)
+    size = sum(r.size * len(r.text) for r in row) / max(chars, 1)
+    bold_chars = sum(len(r.text) for r in row if any(m in r.font.lower() for m in BOLD_MARKERS))
+    return RawLine("".join(parts), row[0].x, max(r.end for r in row), row[0].y, size,
+                   bold_chars * 2 > chars)

@@ -1,0 +1,102 @@
+"""Open what the user named: a PDF, a text extraction, or ``-`` for stdin → a ``Document``.
+
+The kind of file is decided by its bytes, not its name: ``%PDF-`` in the first kilobyte is a
+PDF; otherwise it must decode as text. Text encodings are detected the same way: a BOM, then
+strict UTF-8, then UTF-16 without a BOM (every other byte NUL), then GB18030 (a superset of
+GBK and GB2312, the encodings Chinese Windows software writes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+from digest.errors import InputError, NoTextError
+from digest.models import Document
+
+PDF_MAGIC = b"%PDF-"
+# A page with fewer extracted characters than this on average has no real text layer.
+MIN_CHARS_PER_PAGE = 20
+
+
+def read_bytes(path: str | Path) -> tuple[bytes, str]:
+    """The raw bytes and the display name of the source."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read(), "-"
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: is a folder; name a PDF or text file")
+    try:
+        return p.read_bytes(), p.name
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file; check the path") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+
+
+def is_pdf(data: bytes) -> bool:
+    return PDF_MAGIC in data[:1024]
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode text bytes, detecting UTF-8 (with or without BOM), UTF-16 and GB18030."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _decode(data, codec, source)
+    if _looks_utf16(data):
+        return _decode(data, "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", source)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise InputError(f"{source}: neither a PDF nor text in UTF-8, UTF-16 or GB18030; "
+                     "give a bulletin PDF or its text extraction")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    return max(zeros_even, zeros_odd) > 0.3 * len(sample) / 2
+
+
+def _decode(data: bytes, codec: str, source: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: the text is not valid {codec} ({exc.reason} at byte "
+                         f"{exc.start}); save it as UTF-8") from None
+
+
+def read_document(path: str | Path, *, password: str | None = None) -> Document:
+    """Read a PDF or text file into cleaned pages (footers removed, page numbers learned)."""
+    from digest import pages
+
+    data, source = read_bytes(path)
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty")
+    sha = hashlib.sha256(data).hexdigest()
+    if is_pdf(data):
+        from digest.pdf import read_pdf
+
+        raw_pages = read_pdf(data, source, password)
+        _require_text(raw_pages, source)
+        return pages.from_pdf(raw_pages, source, sha)
+    if data[:5].lstrip().startswith(b"%PDF") or b"\x00" in data[:8] and not _looks_utf16(data):
+        raise InputError(f"{source}: looks like a damaged PDF; re-save it from a PDF viewer")
+    return pages.from_text(decode_text(data, source), source, sha)
+
+
+def _require_text(raw_pages, source: str) -> None:
+    if not raw_pages:
+        raise InputError(f"{source}: the PDF has no pages")
+    chars = sum(len(line.text.strip()) for p in raw_pages for line in p.lines)
+    if chars < MIN_CHARS_PER_PAGE * len(raw_pages):
+        raise NoTextError(f"{source}: the PDF has no text layer (a scanned document?); "
+                          "run OCR on it first, e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`")

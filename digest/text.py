@@ -1,0 +1,170 @@
+"""Chinese text clean-up: what PDF extraction does to Chinese, undone.
+
+Extraction damages Chinese text in a handful of recurring ways, each handled by one function:
+
+* fonts whose glyphs are radicals (Kangxi, CJK Radicals Supplement) or compatibility ideographs
+  give code points that look right and search wrong → ``normalize``;
+* full-width digits and Latin letters (ＧＤＰ１２) → ASCII, while full-width *punctuation* stays,
+  because NFKC would turn "，" into "," and "……" into "......";
+* GBK fonts without a ToUnicode map come out as Latin-1 mojibake ("Ä¿Â¼" for 目录) →
+  ``repair_mojibake`` re-decodes the bytes;
+* justification and letter-spacing put spaces between ideographs → ``tidy_spaces``; the space
+  that separates two clauses of a title is kept when asked;
+* fake bold draws every glyph twice → ``undouble``.
+
+``key`` gives the comparison form used to match titles (no spaces, no punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# Sentence-final punctuation: a line ending in one of these (optionally followed by closing
+# quotes or brackets) may end a paragraph.
+SENTENCE_END = "。！？；!?;…"
+CLOSERS = "”’」』）)】》〉\"'"
+_SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}]*$")
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014-\u2027“”‘’"
+_CJK_RE = re.compile(f"[{CJK}]")
+# A space between two CJK characters, or between CJK and CJK punctuation.
+_CJK_SPACE_RE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}]) +(?=[{CJK}{CJK_PUNCT}])")
+# The same, but only where one side is a short run: letter-spacing ("目 录", "第 一 章").
+# Both sides of a title's clause separator are at least this many ideographs long.
+CLAUSE_MIN_CHARS = 4
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200d\u2060\ufeff]")
+# pypdf writes glyphs it cannot map as "/G065"-style names.
+_GLYPH_NAME_RE = re.compile(r"/G[0-9A-Fa-f]{2,4}\b")
+# A Latin-1 run that is really GBK: two or more high-half characters among ASCII.
+_LATIN1_RUN_RE = re.compile(r"[\x20-\xff]*[\x80-\xff][\x20-\xff]*")
+MOJIBAKE_MIN_HIGH = 4  # two GBK characters at least; one stray "é" is French, not mojibake
+# Latin text with accents ("Café Müller") also decodes as GBK; it is mostly ASCII letters.
+MOJIBAKE_MAX_LATIN = 0.3
+
+
+@lru_cache(maxsize=1)
+def _translation() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x2F00, 0x2FE0):  # Kangxi radicals: NFKC knows them
+        mapped = unicodedata.normalize("NFKC", chr(cp))
+        if mapped != chr(cp):
+            table[cp] = mapped
+    for line in resources.files("digest.data").joinpath("radicals.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            radical, ideograph = line.split("\t")[:2]
+            table[int(radical, 16)] = chr(int(ideograph, 16))
+    for lo, hi in ((0xF900, 0xFB00), (0x2F800, 0x2FA20)):  # compatibility ideographs
+        for cp in range(lo, hi):
+            mapped = unicodedata.normalize("NFC", chr(cp))
+            if mapped != chr(cp):
+                table[cp] = mapped
+    for lo, hi in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)):  # ０-９ Ａ-Ｚ ａ-ｚ
+        for cp in range(lo, hi):
+            table[cp] = chr(cp - 0xFEE0)
+    table[0x3000] = " "  # ideographic space: layout, not content
+    table[0x09] = " "
+    return table
+
+
+def normalize(s: str) -> str:
+    """Map radicals, compatibility ideographs and full-width alphanumerics; drop control chars."""
+    s = _GLYPH_NAME_RE.sub("", s)
+    s = _INVISIBLE_RE.sub("", s.translate(_translation()))
+    return s
+
+
+def repair_mojibake(s: str) -> str:
+    """Re-decode Latin-1 runs that are really GBK bytes (fonts without a Unicode map)."""
+    if not any("\x80" <= ch <= "\xff" for ch in s):
+        return s
+    return _LATIN1_RUN_RE.sub(_redecode, s)
+
+
+def _redecode(m: re.Match) -> str:
+    run = m.group(0)
+    if sum(ch >= "\x80" for ch in run) < MOJIBAKE_MIN_HIGH:
+        return run
+    try:
+        decoded = run.encode("latin-1").decode("gbk")
+    except UnicodeError:
+        return run
+    letters = sum(ch.isascii() and ch.isalpha() for ch in run)
+    return decoded if letters <= MOJIBAKE_MAX_LATIN * len(run.replace(" ", "")) else run
+
+
+def tidy_spaces(s: str, *, keep_clause_space: bool = False) -> str:
+    """Collapse white space and remove the spaces extraction put between ideographs.
+
+    With ``keep_clause_space`` (titles), a single space between two runs of at least
+    ``CLAUSE_MIN_CHARS`` ideographs is kept: "金融产业园开园 集聚基金规模已突破千亿元".
+    """
+    s = _SPACE_RE.sub(" ", s).strip()
+    if not keep_clause_space:
+        return _CJK_SPACE_RE.sub("", s)
+    return _CJK_SPACE_RE.sub(_space_unless_clause, s)
+
+
+def _space_unless_clause(m: re.Match) -> str:
+    s, start, end = m.string, m.start(), m.end()
+    left = re.search(f"[{CJK}]*$", s[:start]).group(0)
+    right = re.match(f"[{CJK}]*", s[end:]).group(0)
+    return " " if len(left) >= CLAUSE_MIN_CHARS and len(right) >= CLAUSE_MIN_CHARS else ""
+
+
+def undouble(s: str) -> str:
+    """Undo fake bold that doubled every glyph ("微微软软" → "微软"), token by token.
+
+    Only when every token of the line is doubled and there are at least six characters, so
+    that real reduplication ("常常", "一一对应") survives.
+    """
+    tokens = s.split(" ")
+    chars = "".join(tokens)
+    if len(chars) < 6 or not all(_is_doubled(t) for t in tokens if t):
+        return s
+    return " ".join(t[::2] for t in tokens)
+
+
+def _is_doubled(token: str) -> bool:
+    return len(token) % 2 == 0 and all(token[i] == token[i + 1] for i in range(0, len(token), 2))
+
+
+def clean_line(raw: str, *, keep_clause_space: bool = False) -> str:
+    """The whole clean-up for one extracted line."""
+    s = normalize(repair_mojibake(raw))
+    return undouble(tidy_spaces(s, keep_clause_space=keep_clause_space))
+
+
+_KEY_DROP_RE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+                          r"\u2010-\u2027\u00b7!-/:-@\[-`{-~]")
+
+
+def key(s: str) -> str:
+    """Comparison form of a title: no white space, quotes or punctuation; ASCII lower-cased."""
+    return _KEY_DROP_RE.sub("", normalize(s)).lower()
+
+
+def ends_sentence(s: str) -> bool:
+    return bool(_SENTENCE_END_RE.search(s.rstrip()))
+
+
+def has_cjk(s: str) -> bool:
+    return bool(_CJK_RE.search(s))
+
+
+def cjk_count(s: str) -> int:
+    return len(_CJK_RE.findall(s))
+
+
+def width(s: str) -> float:
+    """Display width in em: ideographs and full-width forms 1, everything else ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in s)
+
+
+def compact(s: str) -> str:
+    """All white space removed: how bodies are compared 'up to white space'."""
+    return re.sub(r"\s+", "", s)
