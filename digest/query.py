@@ -1,0 +1,271 @@
+"""Search queries: their syntax, the bigram index text, exact matching, snippets.
+
+Chinese has no spaces, and a reader searching 医药 wants every article that contains those two
+characters, whether or not a word segmenter would cut 生物医药 there. So the library's recall is
+defined as plain substring search (ASCII letters compared case-insensitively), and the index is
+built to never miss a substring:
+
+* ``index_text`` turns a text into space-separated overlapping character pairs of each run of
+  letters and digits (生物医药 → 生物 物医 医药; a one-character run stays as it is). SQLite's
+  FTS5 indexes those pairs as tokens.
+* ``Query.fts`` turns each search term into an FTS5 *phrase* of the same pairs. Where the term
+  occurs as a substring, its pairs stand at consecutive positions, so the phrase matches: the
+  index never loses a hit. The phrase can also match a little more (pairs from two runs that
+  meet across punctuation), so every candidate is checked with ``Query.matches``, a real
+  substring test: precision is exact too.
+
+Syntax: terms separated by spaces must all occur; ``"quoted phrase"`` is one term that may hold
+spaces; ``OR`` between terms or groups; ``-term`` excludes; parentheses group. Errors raise
+``QueryError`` with a hint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest.errors import QueryError
+
+_RUN = re.compile(r"[^\W_]+")  # letters and digits of any script; FTS5's ascii tokenizer keeps them
+# Spaces; an optionally negated "phrase" (maybe unclosed) or "("; ")"; a bare word.
+_LEX = re.compile(r'\s+|-?"[^"]*"?|-?\(|\)|[^\s()"]+')
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+SNIPPET_BEFORE = 20  # characters of context before the first match: enough to read the clause
+SNIPPET_LENGTH = 80  # characters in a snippet: about two lines of a terminal table cell
+ELLIPSIS = "…"
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters only: keeps every offset valid (str.lower can change lengths)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _pairs(run: str) -> list[str]:
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def index_text(text: str) -> str:
+    """The text as FTS5 sees it: overlapping character pairs of each letter/digit run."""
+    return " ".join(p for run in _RUN.findall(fold(text)) for p in _pairs(run))
+
+
+# --- the query tree -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as typed (quotes removed), folded
+
+    def matches(self, texts: tuple[str, ...]) -> bool:
+        return any(self.text in t for t in texts)
+
+    def fts(self) -> str | None:
+        """An FTS5 phrase that matches wherever the term occurs, or None when it can't narrow."""
+        runs = _RUN.findall(self.text)
+        # A one-character run at either end may be the edge of a longer run in the text, whose
+        # pairs don't contain it alone: leave it to the substring check.
+        if runs and len(runs[0]) == 1:
+            runs = runs[1:]
+        if runs and len(runs[-1]) == 1:
+            runs = runs[:-1]
+        tokens = [p for run in runs for p in _pairs(run)]
+        return '"' + " ".join(tokens) + '"' if tokens else None
+
+    def positives(self) -> list[str]:
+        return [self.text]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+    def matches(self, texts: tuple[str, ...]) -> bool:
+        return not self.item.matches(texts)
+
+    def fts(self) -> str | None:
+        return None  # exclusion is done by the exact check: an FTS NOT could over-exclude
+
+    def positives(self) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+    def matches(self, texts: tuple[str, ...]) -> bool:
+        return all(i.matches(texts) for i in self.items)
+
+    def fts(self) -> str | None:
+        parts = [p for p in (i.fts() for i in self.items) if p]
+        return " AND ".join(f"({p})" for p in parts) if parts else None
+
+    def positives(self) -> list[str]:
+        return [t for i in self.items for t in i.positives()]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+    def matches(self, texts: tuple[str, ...]) -> bool:
+        return any(i.matches(texts) for i in self.items)
+
+    def fts(self) -> str | None:
+        parts = [i.fts() for i in self.items]
+        # One branch that can't narrow (e.g. a one-character term) makes the whole OR unnarrowable.
+        return None if None in parts else " OR ".join(f"({p})" for p in parts)
+
+    def positives(self) -> list[str]:
+        return [t for i in self.items for t in i.positives()]
+
+
+Node = Term | Not | And | Or
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: ``fts`` narrows candidates in SQLite, ``matches`` decides exactly."""
+
+    text: str
+    root: Node
+
+    @property
+    def fts(self) -> str | None:
+        """The FTS5 MATCH expression, or None when every article must be checked."""
+        return self.root.fts()
+
+    def matches(self, title: str, body: str) -> bool:
+        """True when the title and body satisfy the query (substring semantics)."""
+        return self.root.matches((fold(title), fold(body)))
+
+    @property
+    def terms(self) -> list[str]:
+        """The terms to highlight: every term that is looked for, not excluded."""
+        return self.root.positives()
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+
+def parse_query(text: str) -> Query:
+    """Parse a query; raise ``QueryError`` with a hint on a syntax error."""
+    tokens = [t for t in _LEX.findall(text) if not t.isspace()]
+    if not tokens:
+        raise QueryError('The query is empty: give a word to look for, e.g. digest search 养老')
+    parser = _Parser(tokens, text)
+    root = parser.or_expr()
+    if parser.pos < len(tokens):  # only a stray ")" stops or_expr early
+        raise QueryError(f"Unbalanced ')' in query {text!r}: remove it or add a matching '('.")
+    return Query(text, root)
+
+
+class _Parser:
+    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary+."""
+
+    def __init__(self, tokens: list[str], text: str):
+        self.tokens, self.text, self.pos = tokens, text, 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def fail(self, what: str, hint: str) -> QueryError:
+        return QueryError(f"{what} in query {self.text!r}: {hint}")
+
+    def or_expr(self) -> Node:
+        items = [self.and_expr()]
+        while self.peek() == "OR":
+            self.pos += 1
+            items.append(self.and_expr())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_expr(self) -> Node:
+        items = []
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.pos += 1
+                continue
+            items.append(self.unary())
+        if not items:
+            raise self.fail("Nothing to look for", "put a term on each side of OR and inside "
+                            '( ), e.g. 养老 OR 医疗')
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def unary(self) -> Node:
+        token = self.peek()
+        if token.startswith("-") and len(token) > 1:
+            self.tokens[self.pos] = token[1:]  # parse what follows the "-" as the atom
+            return Not(self.atom())
+        if token == "-":
+            raise self.fail("A lone '-'", "write the excluded term right after it, e.g. 上海 -养老")
+        return self.atom()
+
+    def atom(self) -> Node:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        if token == "(":
+            node = self.or_expr()
+            if self.peek() != ")":
+                raise self.fail("Unclosed '('", "add the matching ')'")
+            self.pos += 1
+            return node
+        if token.startswith('"'):
+            return self.phrase(token)
+        return Term(fold(token))
+
+    def phrase(self, token: str) -> Term:
+        if len(token) == 1 or not token.endswith('"'):
+            raise self.fail("Unclosed quote", 'close the phrase, e.g. "长三角 联盟"')
+        inner = " ".join(token[1:-1].split())
+        if not inner:
+            raise self.fail("An empty phrase", 'put words between the quotes, e.g. "长三角 联盟"')
+        return Term(fold(inner))
+
+
+# --- snippets -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A window of the text; ``marks`` are (start, end) offsets of the matches inside ``text``."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, open_mark: str = "【", close_mark: str = "】") -> str:
+        """The snippet with each match wrapped in the two markers."""
+        out, last = [], 0
+        for start, end in self.marks:
+            out += [self.text[last:start], open_mark, self.text[start:end], close_mark]
+            last = end
+        return "".join(out) + self.text[last:]
+
+
+def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Snippet:
+    """A window of ``text`` around the first occurrence of any term, matches marked."""
+    flat = text.replace("\n", " ")  # one character for one: offsets stay valid
+    folded = fold(flat)
+    found = [i for i in (folded.find(t) for t in terms if t) if i >= 0]
+    start = max(0, min(found) - SNIPPET_BEFORE) if found else 0
+    window = flat[start:start + length]
+    marks = _marks(fold(window), terms)
+    prefix = ELLIPSIS if start > 0 else ""
+    suffix = ELLIPSIS if start + length < len(flat) else ""
+    shift = len(prefix)
+    return Snippet(prefix + window + suffix, tuple((a + shift, b + shift) for a, b in marks))
+
+
+def _marks(folded: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping spans of every occurrence of every term, longest first where they meet."""
+    spans = sorted(
+        ((m.start(), m.start() + len(t)) for t in set(terms) if t
+         for m in re.finditer(re.escape(t), folded)),
+        key=lambda s: (s[0], -s[1]),
+    )
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
