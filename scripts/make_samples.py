@@ -17,6 +17,12 @@ Three layouts of the same issue, each a family the tool must read:
 Each PDF gets samples/<name>.truth.json, written from what was built (the page a title was drawn
 on is recorded while drawing), never by reading the PDF back. Fonts must be TrueType: reportlab
 cannot embed the CFF outlines of Noto CJK. Output is deterministic (reportlab's invariant mode).
+
+What a reader of these PDFs meets (as in real ones): reportlab embeds a TrueType font as simple
+fonts of 256 glyphs each (AAAAAA+UMingCN-0, AAAAAB+UMingCN-0, ...), so a line of Chinese is
+several Tj runs with a font switch every few characters, and pypdf's visitor reports the line's
+start position for all of them; justified lines are spread with character spacing (Tc); centred
+titles and indented first lines start with a space in pypdf's plain text.
 """
 
 from __future__ import annotations
@@ -117,15 +123,31 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
 
 
-def forbid_line_start_punctuation() -> None:
-    """Keep full-width punctuation off the start of a line, as Word and WPS do.
+def typeset_like_office() -> None:
+    """Two typesetting rules of Chinese word processors that reportlab lacks.
 
-    reportlab's CJK line breaker knows only a few such characters (not "，" or "；"); with this
-    they hang in the right margin instead.
+    - Full-width punctuation never starts a line: reportlab's CJK line breaker knows only a few
+      such characters (not "，" or "；"); with these added they hang in the right margin.
+    - Justified CJK lines are stretched by spacing the characters (Tc). reportlab stretches
+      only the spaces between words, and a CJK line is one "word", so it stayed ragged.
     """
     extra = "，。、；：？！”’）》」』】〕…％"
     textsplit.ALL_CANNOT_START += extra  # single-style paragraphs
     paragraph_module.ALL_CANNOT_START += extra  # paragraphs with markup
+    plain = paragraph_module._justifyDrawParaLine
+
+    def justify(tx, offset, extraspace, words, last=0):
+        text = " ".join(words)
+        if len(words) != 1 or last or extraspace <= 1e-8 or len(text) < 2:
+            return plain(tx, offset, extraspace, words, last)
+        paragraph_module.setXPos(tx, offset)
+        tx.setCharSpace(extraspace / (len(text) - 1))
+        tx._textOut(text, 1)
+        tx.setCharSpace(0)
+        paragraph_module.setXPos(tx, -offset)
+        return offset
+
+    paragraph_module._justifyDrawParaLine = justify
 
 
 def fullwidth(text: str) -> str:
@@ -406,7 +428,7 @@ def truth(layout: Layout, source: dict, numbers: list[int], pages: dict) -> dict
 def main() -> None:
     rl_config.invariant = 1
     register_fonts()
-    forbid_line_start_punctuation()
+    typeset_like_office()
     source = json.loads(SOURCE.read_text(encoding="utf-8"))
     for layout in LAYOUTS:
         pdf, facts = make(layout, source)
