@@ -223,6 +223,13 @@ class Hit:
     snippet: Snippet
     issue_id: int
 
+    @property
+    def issue_name(self) -> str:
+        """The issue as ``digest show`` takes it: ``BULLETIN:YEAR:NUMBER``, else its id."""
+        if self.bulletin and self.year and self.issue:
+            return f"{self.bulletin}:{self.year}:{self.issue}"
+        return str(self.issue_id)
+
     def as_dict(self, open_mark: str = "【", close_mark: str = "】") -> dict:
         """A JSON-ready dict; the snippet's matches are wrapped in the two markers."""
         d = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -514,15 +521,15 @@ class Library:
         """The stored issue, rebuilt as the parser returned it."""
         return self._load_issue(self.find(name).id)
 
-    def article(self, name: str, seq: int) -> Article:
-        """Article ``seq`` (1, 2, …) of the named issue."""
+    def article(self, name: str, seq: int) -> tuple[Issue, Article]:
+        """Article ``seq`` (1, 2, …) of the named issue, with its issue."""
         info = self.find(name)
-        row = self._conn.execute("SELECT * FROM articles WHERE issue_id = ? AND seq = ?",
-                                 (info.id, seq)).fetchone()
-        if row is None:
-            raise NotFoundError(f"Issue {info.name} has no article {seq}: see "
-                                f"`digest show {info.id}` for its articles.")
-        return _article(row)
+        issue = self._load_issue(info.id)
+        for article in issue.articles:
+            if article.seq == seq:
+                return issue, article
+        raise NotFoundError(f"Issue {info.name} has no article {seq}: see "
+                            f"`digest show {info.id}` for its articles.")
 
     def remove(self, name: str) -> IssueInfo:
         """Remove the named issue, its articles and their index entries; return what it was."""

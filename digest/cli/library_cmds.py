@@ -1,0 +1,287 @@
+"""Library commands: path, add, list, show, remove, search. Each is flags in, one core call, output.
+
+Rich tables when stdout is a terminal; tab-separated lines (no header) when piped, so that
+``cut`` and ``sort`` work. Messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from digest.cli import app
+from digest.cli.common import (
+    JsonOpt,
+    PasswordOpt,
+    boundary,
+    console,
+    err,
+    print_json,
+    progress,
+    stdout_is_terminal,
+    warn_all,
+)
+
+# digest.library is imported inside the commands: `digest --help` need not load sqlite3.
+
+LibraryOpt = Annotated[str | None, typer.Option(
+    "--library", metavar="PATH", show_default=False,
+    help="The library folder (default: $DIGEST_HOME, else the user data folder; see `digest path`).")]
+RegionOpt = Annotated[str | None, typer.Option(
+    "--region", metavar="R", help="Only articles whose region contains R, e.g. 江苏.")]
+SectionOpt = Annotated[str | None, typer.Option(
+    "--section", metavar="S", help="Only articles whose section contains S, e.g. 政策.")]
+BulletinOpt = Annotated[str | None, typer.Option(
+    "--bulletin", metavar="B", help="Only issues whose bulletin name contains B.")]
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", metavar="DATE", help="Only issues dated on or after DATE (YYYY[-MM[-DD]]).")]
+UntilOpt = Annotated[str | None, typer.Option(
+    "--until", metavar="DATE", help="Only issues dated on or before DATE (YYYY[-MM[-DD]]).")]
+PROGRESS_MIN_FILES = 4  # below this a bar flashes by without telling anything
+
+
+def open_library(library: str | None, *, create: bool = False):
+    from digest.library import Library, library_path
+
+    return Library(library_path(library), create=create)
+
+
+def filters(region=None, section=None, bulletin=None, since=None, until=None):
+    """The core ``Filters`` from the shared filter options (export uses it too)."""
+    from digest.library import Filters
+
+    return Filters.parse(region=region, section=section, bulletin=bulletin, since=since,
+                         until=until)
+
+
+@app.command("path")
+@boundary
+def path_cmd(library: LibraryOpt = None) -> None:
+    """Print the library folder.
+
+    Example: DIGEST_HOME=~/bulletins digest path
+    """
+    from digest.library import library_path
+
+    print(library_path(library))
+
+
+@app.command("add")
+@boundary
+def add_cmd(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", show_default=False,
+                                               help="Issue files, folders (searched for *.pdf "
+                                               "and *.txt) or globs.")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Parse in N processes.")] = 1,
+    password: PasswordOpt = None,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add issues to the library; files already there are skipped.
+
+    Example: digest add ~/bulletins/2020 --jobs 2
+    """
+    with open_library(library, create=True) as lib, _progress_callback("Adding") as callback:
+        result = lib.add_paths(paths, jobs=jobs, password=password, progress_callback=callback)
+    for o in result.failed:
+        err(f"Error: {o.message}")
+    for o in result.added:
+        warn_all(o.warnings, o.path)
+    if as_json:
+        print_json([_plain(dataclasses.asdict(o)) for o in result.outcomes])
+    else:
+        print(f"Added {len(result.added)} issues ({sum(o.articles for o in result.added)} "
+              f"articles); {len(result.skipped)} skipped (already in the library); "
+              f"{len(result.failed)} failed.")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+@boundary
+def list_cmd(library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
+    """List the issues in the library: id, bulletin, year, number, date, articles, source.
+
+    Example: digest list --json
+    """
+    with open_library(library) as lib:
+        infos = lib.issues()
+    if as_json:
+        return print_json([_plain(dataclasses.asdict(i) | {"name": i.name}) for i in infos])
+    if not infos:
+        err(f"The library {lib.folder} has no issues: add some with `digest add FILE...`.")
+    rows = [(i.id, i.bulletin, i.year, i.number, i.date, i.articles, i.source) for i in infos]
+    _table(("id", "bulletin", "year", "number", "date", "articles", "source"), rows)
+
+
+@app.command("show")
+@boundary
+def show_cmd(
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Id or BULLETIN:YEAR:NUMBER.")],
+    seq: Annotated[int | None, typer.Argument(metavar="[SEQ]", help="Article number.")] = None,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an issue's rebuilt TOC, or article SEQ of it in full.
+
+    Example: digest show 长三角每周要讯:2020:200 3
+    """
+    with open_library(library) as lib:
+        if seq is not None:
+            return _show_article(*lib.article(issue, seq), as_json)
+        info, parsed = lib.find(issue), lib.issue(issue)
+    warn_all(info.warnings, info.source)
+    if as_json:
+        return print_json(_plain(dataclasses.asdict(info) | {"name": info.name,
+                                                             "toc": parsed.toc,
+                                                             "articles": _toc_rows(parsed)}))
+    print(_heading(info))
+    rows = [(a["seq"], a["section"], a["title"], a["page"], a["toc_page"], a["status"])
+            for a in _toc_rows(parsed)]
+    _table(("seq", "section", "title", "page", "toc page", "status"), rows)
+
+
+@app.command("remove")
+@boundary
+def remove_cmd(
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Id or BULLETIN:YEAR:NUMBER.")],
+    library: LibraryOpt = None,
+) -> None:
+    """Remove an issue and its articles from the library.
+
+    Example: digest remove 3
+    """
+    with open_library(library) as lib:
+        info = lib.remove(issue)
+    print(f"Removed issue {info.id}: {info.name} ({info.source}, {info.articles} articles).")
+
+
+@app.command("search", context_settings={"ignore_unknown_options": True})
+@boundary
+def search_cmd(
+    query: Annotated[list[str], typer.Argument(metavar="QUERY", show_default=False, help=(
+        'Terms that must all occur; "quoted phrase"; A OR B; -term excludes.'))],
+    region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N",
+                                       help="At most N hits; 0 for all.")] = 20,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search titles and bodies; any two or more characters are found wherever they occur.
+
+    Example: digest search 生物医药 -上海 --since 2020-06 --region 江苏
+    """
+    _reject_unknown_options(query)
+    with open_library(library) as lib:
+        hits = lib.search(" ".join(query), filters(region, section, bulletin, since, until),
+                          limit=limit + 1 if limit else None)
+    if not hits:
+        err(f"No articles match {' '.join(query)!r}.")
+        raise typer.Exit(1)
+    if limit and len(hits) > limit:
+        hits = hits[:limit]
+        err(f"Showing the first {limit} hits: --limit N shows more (0 for all).")
+    if as_json:
+        return print_json([h.as_dict() for h in hits])
+    _show_hits(hits)
+
+
+# --- output helpers -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress_callback(description: str):
+    """A progress callback for ``add_paths`` drawing a bar on stderr (when it is a terminal)."""
+    with progress(0, description) as bar:
+        task = bar.add_task(description, total=None, visible=False)
+
+        def callback(outcome, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
+
+        yield callback
+
+
+def _plain(value):
+    """JSON-ready: dates as ISO strings, tuples as lists, enums as values, dataclasses as dicts."""
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def _cell(value) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """A rich table on a terminal, else tab-separated lines."""
+    if not stdout_is_terminal():
+        for row in rows:
+            print("\t".join(_cell(v) for v in row))
+        return
+    from rich.table import Table
+
+    table = Table(*columns, box=None, header_style="bold")
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row))
+    console().print(table)
+
+
+def _heading(info) -> str:
+    number = f"{info.year} 年第 {info.number} 期" if info.year and info.number else None
+    parts = [info.bulletin, number, info.date, info.publisher, info.source]
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _toc_rows(issue) -> list[dict]:
+    keep = ("seq", "section", "title", "page", "toc_page", "match", "status", "region")
+    return [{k: _plain(getattr(a, k)) for k in keep} for a in issue.articles]
+
+
+def _show_article(issue, article, as_json: bool) -> None:
+    from digest.export import article_row
+
+    if as_json:
+        return print_json(article_row(issue, article) | {"status": article.status.value})
+    meta = [article.section, f"第 {article.page} 页" if article.page else None, article.region,
+            "、".join(article.keywords)]
+    print(article.title)
+    print(" · ".join(m for m in meta if m))
+    print()
+    print("\n".join(article.body))
+
+
+def _show_hits(hits) -> None:
+    rows = [(h.issue_name, h.seq, h.date, h.section, h.title, h.page, h.region) for h in hits]
+    if not stdout_is_terminal():
+        for row, hit in zip(rows, hits):
+            print("\t".join([*(_cell(v) for v in row), _cell(hit.snippet.marked())]))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("issue", "seq", "date", "section", "title", "page", "region", "snippet",
+                  box=None, header_style="bold")
+    for row, hit in zip(rows, hits):
+        snippet = Text(hit.snippet.text)
+        for start, end in hit.snippet.marks:
+            snippet.stylize("bold red", start, end)
+        table.add_row(*(_cell(v) for v in row), snippet)
+    console().print(table)
+
+
+def _reject_unknown_options(words: list[str]) -> None:
+    """``-term`` excludes a term, but ``--word`` is a mistyped option, not a query."""
+    for word in words:
+        if word.startswith("--") and word[2:3].isascii() and word[2:3].isalpha():
+            raise typer.BadParameter(f"No such option: {word.split('=')[0]}",
+                                     param_hint="QUERY")
