@@ -22,12 +22,18 @@ class Layout:
     para_ends: str
     short_by_em: float
     indent_em: float
+    enumeration: re.Pattern
+    title_min_chars: int
+    title_max_chars: int
+    no_title_end: str
+    title_min_size: float
+    section_max_em: float
 
 
 @lru_cache(maxsize=1)
 def layout() -> Layout:
     raw = tomllib.loads(data_text("layout.toml"))
-    para = raw["paragraph"]
+    para, titles = raw["paragraph"], raw["titles"]
     return Layout(
         page_number=tuple(re.compile(p) for p in raw["page_number"]),
         bare_number_in_text=raw["bare_number_in_text"],
@@ -36,4 +42,10 @@ def layout() -> Layout:
         para_ends=para["ends"],
         short_by_em=para["short_by_em"],
         indent_em=para["indent_em"],
+        enumeration=re.compile(titles["enumeration"]),
+        title_min_chars=titles["min_chars"],
+        title_max_chars=titles["max_chars"],
+        no_title_end=titles["no_title_end"],
+        title_min_size=titles["min_size_ratio"],
+        section_max_em=titles["section_max_em"],
     )

@@ -26,6 +26,9 @@ class Line:
     size: float | None = None
     bold: bool | None = None
     centered: bool | None = None
+    # Some extractors end every text block (paragraph, title) with a space: where a document
+    # shows that habit, this says whether the line ends a block; None where unknown.
+    ends_block: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,12 @@ from dataclasses import dataclass
 from digest.config import layout
 from digest.models import Document, Line, Page
 from digest.pdf import RawLine, RawPage
-from digest.text import clean_line, width
+from digest.text import clean_line, ends_sentence, width
 
+# A centred line leaves at least this much room (in body em) on both sides, and the two
+# margins differ by less than the tolerance (estimated glyph widths are approximate).
+CENTRED_MIN_GAP = 0.5
+CENTRED_TOLERANCE = 1.0
 FURNITURE_DEPTH = 2  # footers/headers are among the first or last two lines of a page
 # Pages inferred after the last surviving footer may be this much shorter or longer than the
 # typical page before a break is accepted on a page-start artifact.
@@ -101,29 +105,32 @@ class _Geometry:
     size: float
     left: float
     right: float
+    bold_means_heading: bool  # False where the body text itself is set in a bold/Hei font
 
     @classmethod
     def of(cls, lines: list[RawLine]) -> _Geometry:
         if not lines:
-            return cls(10.0, 0.0, 1.0)
+            return cls(10.0, 0.0, 1.0, False)
         sizes = Counter()
         for r in lines:
             sizes[round(r.size, 1)] += len(r.text)
         size = sizes.most_common(1)[0][0]
         body = [r for r in lines if abs(r.size - size) < 0.1 * size and len(r.text) >= 8] or lines
         left = Counter(round(r.x0) for r in body).most_common(1)[0][0]
-        rights = sorted(r.x1 for r in body)
-        return cls(size, float(left), rights[int(0.9 * (len(rights) - 1))])
+        # Most body lines are full: the commonest right end is the margin.
+        right = Counter(round(r.x1) for r in body).most_common(1)[0][0]
+        bold_share = sum(r.bold for r in body) / len(body)
+        return cls(size, float(left), float(right), bold_share < 0.5)
 
     def line(self, text: str, r: RawLine, page: int) -> Line:
-        em = r.size or self.size
-        mid, centre = (r.x0 + r.x1) / 2, (self.left + self.right) / 2
-        indent = (r.x0 - self.left) / em
+        em = self.size
+        left_gap, right_gap = (r.x0 - self.left) / em, (self.right - r.x1) / em
         return Line(
-            text=text, page=page, indent=round(indent, 2),
-            short=(self.right - r.x1) > layout().short_by_em * em,
-            size=round(r.size / self.size, 2), bold=r.bold,
-            centered=abs(mid - centre) < 1.5 * em and indent > 1.0,
+            text=text, page=page, indent=round(left_gap, 2),
+            short=right_gap > layout().short_by_em,
+            size=round(r.size / self.size, 2), bold=r.bold and self.bold_means_heading,
+            centered=left_gap > CENTRED_MIN_GAP and right_gap > CENTRED_MIN_GAP
+            and abs(left_gap - right_gap) < CENTRED_TOLERANCE,
         )
 
 
@@ -150,9 +157,11 @@ def from_text(text: str, source: str, sha: str) -> Document:
             pages_lines.extend(_split_on_markers(lines, warnings))
     numbers, more = _fill_numbers([n for n, _ in pages_lines])
     warnings += more if any(n is not None for n, _ in pages_lines) else []
-    typical = _typical_width([t for _, ls in pages_lines for t in ls])
+    every = [t for _, ls in pages_lines for t in ls]
+    typical = _typical_width(every)
+    signal = _block_signal(every)
     pages = tuple(
-        Page(i, numbers[i], tuple(_text_line(t, i, typical) for t in ls))
+        Page(i, numbers[i], tuple(_text_line(t, i, typical, signal) for t in ls))
         for i, (_, ls) in enumerate(pages_lines)
     )
     return Document(source, sha, pages, has_layout=False, warnings=tuple(warnings))
@@ -173,16 +182,44 @@ def _strip_markers(lines: list[_TextLine]) -> tuple[int | None, list[_TextLine]]
     return (numbers[0] if numbers else None), [t for t in lines if t.marker is None]
 
 
-def _text_line(t: _TextLine, page: int, typical: float) -> Line:
-    lead = len(t.raw) - len(t.raw.lstrip(" \u3000\t"))
-    indent = width(t.raw[:lead].replace(" ", "  ").replace("\t", "    ")) / 1.0 if lead > 1 or "\u3000" in t.raw[:lead] else 0.0
+def _text_line(t: _TextLine, page: int, typical: float, signal: bool) -> Line:
+    lead = t.raw[: len(t.raw) - len(t.raw.lstrip(" \u3000\t"))]
+    # One leading space is an extraction artifact (page starts); two or more, or an
+    # ideographic space, is an indent.
+    indent = width(lead.replace(" ", "\u3000" if len(lead) > 1 else "")) / 2 * 2 if lead else 0.0
     return Line(text=t.text, page=page, indent=indent,
-                short=width(t.text) < typical - layout().short_by_em)
+                short=width(t.text) < typical - layout().short_by_em,
+                ends_block=_trailing_space(t.raw) if signal else None)
+
+
+def _trailing_space(raw: str) -> bool:
+    return raw != raw.rstrip()
+
+
+# The trailing-space habit is trusted when most sentence-final lines show it and few others.
+BLOCK_SIGNAL_MIN_SHARE = 0.6
+BLOCK_SIGNAL_MAX_NOISE = 0.25
+
+
+def _block_signal(lines: list[_TextLine]) -> bool:
+    """Does this extraction end text blocks (paragraphs, titles) with a trailing space?"""
+    ends = [_trailing_space(t.raw) for t in lines if t.marker is None and ends_sentence(t.text)]
+    others = [_trailing_space(t.raw) for t in lines if t.marker is None and not ends_sentence(t.text)]
+    if len(ends) < 5 or not others:
+        return False
+    return (sum(ends) >= BLOCK_SIGNAL_MIN_SHARE * len(ends)
+            and sum(others) <= BLOCK_SIGNAL_MAX_NOISE * len(others))
 
 
 def _typical_width(lines: list[_TextLine]) -> float:
-    widths = sorted(width(t.text) for t in lines if width(t.text) > 5)
-    return widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
+    """The width of a full line: the most common width among lines that end mid-sentence."""
+    widths = Counter(round(width(t.text)) for t in lines
+                     if width(t.text) > 5 and not ends_sentence(t.text) and t.marker is None)
+    if not widths:
+        return 0.0
+    mode = widths.most_common(1)[0][0]
+    # Lines with digits or Latin words measure a little narrower than they print.
+    return float(mode)
 
 
 def _split_on_markers(lines: list[_TextLine], warnings: list[str]) -> list[tuple[int | None, list[_TextLine]]]:

@@ -24,17 +24,20 @@ SAME_LINE = 0.45
 DUPLICATE_OFFSET = 0.35
 # A horizontal gap wider than this fraction of the font size becomes a space.
 GAP_SPACE = 0.3
+# Digits drawn one by one ("１" "５") belong to one number unless a whole em apart.
+DIGIT_GAP = 1.0
 # Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
 BOLD_MARKERS = ("bold", "black", "heavy", "hei", "黑", "zhongsong", "中宋", "xiaobiaosong", "小标宋")
 
 
 @dataclass
 class Run:
-    x: float
+    x: float  # where the run starts, as best known
     y: float
     size: float
     font: str
     text: str
+    reported_x: float = 0.0  # the start pypdf reported
 
     @property
     def end(self) -> float:
@@ -102,7 +105,13 @@ def _read_page(page) -> RawPage:
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
         font = str(font_dict.get("/BaseFont", "")) if font_dict else ""
-        runs.append(Run(x, y, (font_size or 1.0) * (scale or 1.0), font, text.strip("\n")))
+        size = (font_size or 1.0) * (scale or 1.0)
+        start = x
+        if runs and abs(runs[-1].reported_x - x) < 1e-3 and abs(runs[-1].y - y) < 1e-3:
+            # pypdf reports the line's start again for text that continues it (after a font
+            # switch, say): the run really starts where the previous one ends.
+            start = runs[-1].end
+        runs.append(Run(start, y, size, font, text.strip("\n"), reported_x=x))
 
     page.extract_text(visitor_text=visit)
     box = page.mediabox
@@ -123,7 +132,7 @@ def _dedupe(runs: list[Run]) -> list[Run]:
     kept: list[Run] = []
     for run in runs:
         tol = DUPLICATE_OFFSET * run.size
-        if any(k.text == run.text and abs(k.x - run.x) < tol and abs(k.y - run.y) < tol
+        if any(k.text == run.text and 0 < abs(k.x - run.x) + abs(k.y - run.y) < tol
                for k in kept[-8:]):
             continue
         kept.append(run)
@@ -143,7 +152,9 @@ def _lines(runs: list[Run]) -> list[RawLine]:
 def _join(row: list[Run]) -> RawLine:
     parts: list[str] = []
     for prev, run in zip([None, *row], row):
-        if prev is not None and run.x - prev.end > GAP_SPACE * run.size:
+        gap = run.x - prev.end if prev is not None else 0.0
+        digits = prev is not None and prev.text[-1:].isdigit() and run.text[:1].isdigit()
+        if gap > (DIGIT_GAP if digits else GAP_SPACE) * run.size:
             parts.append(" ")
         parts.append(run.text)
     chars = sum(len(r.text) for r in row)

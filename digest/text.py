@@ -111,8 +111,8 @@ def tidy_spaces(s: str, *, keep_clause_space: bool = False) -> str:
 
 def _space_unless_clause(m: re.Match) -> str:
     s, start, end = m.string, m.start(), m.end()
-    left = re.search(f"[{CJK}]*$", s[:start]).group(0)
-    right = re.match(f"[{CJK}]*", s[end:]).group(0)
+    left = re.search(f"[{CJK}{CJK_PUNCT}]*$", s[:start]).group(0)
+    right = re.match(f"[{CJK}{CJK_PUNCT}]*", s[end:]).group(0)
     return " " if len(left) >= CLAUSE_MIN_CHARS and len(right) >= CLAUSE_MIN_CHARS else ""
 
 
@@ -161,8 +161,9 @@ def cjk_count(s: str) -> int:
 
 
 def width(s: str) -> float:
-    """Display width in em: ideographs and full-width forms 1, everything else ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in s)
+    """Display width in em: ideographs, full-width forms and the East Asian ambiguous ones
+    (“”…— in a CJK font) 1, everything else ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in s)
 
 
 def compact(s: str) -> str:
