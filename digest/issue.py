@@ -60,7 +60,7 @@ def build_issue(doc: Document) -> Issue:
     masthead, head_end = read_masthead(head)
     body_start = toc.end if toc else head_end
     titles, section_starts = _titles(lines, body_start, entries, doc.has_layout)
-    if not titles:
+    if not titles and not entries:
         raise NotABulletinError(f"{doc.source}: no table of contents and no article titles found; "
                                 "is this a news bulletin?")
     articles, warnings = _articles(doc, lines, titles, entries,

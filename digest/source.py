@@ -45,7 +45,9 @@ def decode_text(data: bytes, source: str) -> str:
         if data.startswith(bom):
             return _decode(data, codec, source)
     if _looks_utf16(data):
-        return _decode(data, "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", source)
+        # ASCII in UTF-16LE has its zero byte second (odd offsets), in UTF-16BE first.
+        little = data[1::2].count(0) > data[0::2].count(0)
+        return _decode(data, "utf-16-le" if little else "utf-16-be", source)
     for codec in ("utf-8", "gb18030"):
         try:
             text = data.decode(codec)
@@ -61,9 +63,10 @@ def _looks_utf16(data: bytes) -> bool:
     sample = data[:4096]
     if len(sample) < 4:
         return False
-    zeros_even = sample[0::2].count(0)
-    zeros_odd = sample[1::2].count(0)
-    return max(zeros_even, zeros_odd) > 0.3 * len(sample) / 2
+    # UTF-16 puts a zero byte beside every ASCII character (newlines at least), always on the
+    # same side; other encodings have no zero bytes at all.
+    zeros = sorted((sample[0::2].count(0), sample[1::2].count(0)))
+    return zeros[1] >= max(2, 0.01 * len(sample) / 2) and zeros[0] * 10 <= zeros[1]
 
 
 def _decode(data: bytes, codec: str, source: str) -> str:

@@ -42,7 +42,7 @@ _INVISIBLE_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200
 _GLYPH_NAME_RE = re.compile(r"/G[0-9A-Fa-f]{2,4}\b")
 # A Latin-1 run that is really GBK: two or more high-half characters among ASCII.
 _LATIN1_RUN_RE = re.compile(r"[\x20-\xff]*[\x80-\xff][\x20-\xff]*")
-MOJIBAKE_MIN_HIGH = 4  # two GBK characters at least; one stray "é" is French, not mojibake
+MOJIBAKE_MIN_HIGH = 2  # one GBK character is two bytes; one stray "é" is French, not mojibake
 # Latin text with accents ("Café Müller") also decodes as GBK; it is mostly ASCII letters.
 MOJIBAKE_MAX_LATIN = 0.3
 

@@ -1,0 +1,100 @@
+"""`digest toc` and `digest export`: one issue file in, its structure out."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digest.cli import app
+from digest.cli.common import JsonOpt, PasswordOpt, boundary, console, print_json, stdout_is_terminal, warn_all
+from digest.errors import DigestError, InputError
+
+IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
+                                         metavar="ISSUE")]
+
+
+@app.command()
+@boundary
+def toc(issue: IssueArg, json: JsonOpt = False, password: PasswordOpt = None) -> None:
+    """Rebuild an issue's table of contents from its body.
+
+    Shows the masthead, then every article by section with the page it really starts on,
+    the page the printed TOC claims, and whether the printed TOC is right.
+
+    Example: digest toc samples/issue-200.pdf
+    """
+    from digest.cli import render
+    from digest.issue import parse_issue
+
+    parsed = parse_issue(issue, password=password)
+    if json:
+        print_json(render.toc_json(parsed))
+    elif stdout_is_terminal():
+        console().print(render.toc_table(parsed))
+    else:
+        print(render.toc_plain(parsed))
+    if not json:
+        warn_all(parsed.warnings, parsed.source)
+
+
+Format = Annotated[str, typer.Option("--format", "-f", help="csv, json, jsonl or md.",
+                                     case_sensitive=False)]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
+                                             show_default=False)]
+BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so that "
+                                      "Excel on a Chinese Windows machine opens it without garbled text.")]
+
+
+@app.command()
+@boundary
+def export(
+    issues: Annotated[list[str], typer.Argument(help="Issue files (PDF or text).", metavar="ISSUE...")],
+    format: Format = "csv",
+    output: OutOpt = None,
+    bom: BomOpt = False,
+    password: PasswordOpt = None,
+) -> None:
+    """Export the articles of issues, one row per article, for reports and spreadsheets.
+
+    Fields: source, bulletin, year, issue, date, publisher, seq, section, title, page,
+    toc_page, match, body, region, regions, keywords, summary.
+
+    Example: digest export samples/issue-200.pdf --format csv --bom -o issue-200.csv
+    """
+    from digest.enrich import enrich_issue
+    from digest.export import FORMATS, issue_rows, write_rows
+    from digest.issue import parse_issue
+
+    fmt = format.lower()
+    if fmt not in FORMATS:
+        raise InputError(f"--format {format}: choose one of {', '.join(FORMATS)}")
+    rows = []
+    for path in issues:
+        parsed = enrich_issue(parse_issue(path, password=password))
+        warn_all(parsed.warnings, parsed.source)
+        rows += issue_rows(parsed)
+    write_output(lambda out: write_rows(rows, fmt, out, bom=bom), output)
+
+
+def write_output(write, output: Path | None) -> None:
+    """Write to stdout, or to a file atomically: a failed export never leaves half a file."""
+    if output is None:
+        write(sys.stdout)
+        return
+    target = output.expanduser()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".digest-")
+    except OSError as exc:
+        raise DigestError(f"{target}: cannot write there ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            write(out)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

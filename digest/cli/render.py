@@ -1,0 +1,88 @@
+"""How results look: rich renderables for a terminal, plain lines for pipes.
+
+Both forms are built from the same values, so piped output carries everything the table
+shows. Nothing here prints; the commands do.
+"""
+
+from __future__ import annotations
+
+from digest.models import Issue, Masthead, Status
+
+STATUS_TEXT = {
+    Status.OK: "ok",
+    Status.WRONG_PAGE: "TOC page wrong",
+    Status.NO_BODY: "TOC entry without a body",
+    Status.NOT_IN_TOC: "not in the TOC",
+}
+STATUS_STYLE = {Status.OK: "green", Status.WRONG_PAGE: "bold yellow", Status.NO_BODY: "bold red",
+                Status.NOT_IN_TOC: "cyan"}
+
+
+def masthead_line(m: Masthead, source: str) -> str:
+    parts = [m.bulletin or source]
+    if m.year and m.number:
+        parts.append(f"{m.year} 年第 {m.number} 期")
+    elif m.number:
+        parts.append(f"第 {m.number} 期")
+    if m.total_number:
+        parts.append(f"（总第 {m.total_number} 期）")
+    if m.date:
+        parts.append(m.date.isoformat())
+    if m.publisher:
+        parts.append(m.publisher)
+    return "  ".join(parts)
+
+
+def _page(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+def toc_plain(issue: Issue) -> str:
+    """The rebuilt TOC as tab-separated lines under a masthead line and section headings."""
+    out = [masthead_line(issue.masthead, issue.source)]
+    section = object()
+    for a in issue.articles:
+        if a.section != section:
+            section = a.section
+            out.append(f"\n{section or '(no section)'}")
+        out.append("\t".join([str(a.seq), a.title, _page(a.page), _page(a.toc_page), STATUS_TEXT[a.status]]))
+    return "\n".join(out)
+
+
+def toc_table(issue: Issue):
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=masthead_line(issue.masthead, issue.source), title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Title")
+    table.add_column("Page", justify="right")
+    table.add_column("TOC page", justify="right")
+    table.add_column("Status")
+    section = object()
+    for a in issue.articles:
+        if a.section != section:
+            section = a.section
+            table.add_row("", Text(section or "(no section)", style="bold"), "", "", "", end_section=False)
+        table.add_row(str(a.seq), a.title, _page(a.page), _page(a.toc_page),
+                      Text(STATUS_TEXT[a.status], style=STATUS_STYLE[a.status]))
+    return Group(table)
+
+
+def toc_json(issue: Issue) -> dict:
+    m = issue.masthead
+    return {
+        "source": issue.source,
+        "sha256": issue.sha256,
+        "pages": issue.pages,
+        "masthead": {"bulletin": m.bulletin, "year": m.year, "issue": m.number,
+                     "total_issue": m.total_number, "publisher": m.publisher,
+                     "date": m.date.isoformat() if m.date else None},
+        "printed_toc": [{"section": e.section, "title": e.title, "page": e.page} for e in issue.toc],
+        "articles": [{"seq": a.seq, "section": a.section, "title": a.title, "page": a.page,
+                      "toc_page": a.toc_page,
+                      "match": None if a.match is None else round(a.match, 1),
+                      "status": a.status.value} for a in issue.articles],
+        "warnings": list(issue.warnings),
+    }
