@@ -464,7 +464,7 @@ class Library:
             done.append(self._store_parsed(path, todo[path], parsed))
             _report(progress_callback, done[-1], len(done), total)
         order = {str(p): n for n, p in enumerate(files)}
-        return AddResult(tuple(sorted(done, key=lambda o: order.get(o.path, -1))))
+        return AddResult(tuple(sorted(done, key=lambda o: order.get(o.path, len(order)))))
 
     def _pre_check(self, path: Path, todo: dict[str, str]) -> FileOutcome | None:
         """Skip files already stored or given twice; None when the file is to be parsed."""

@@ -49,3 +49,26 @@ def small_issue(sha: str, articles: list[tuple[str, str]], *, bulletin: str = "�
 
 def with_sha(issue: Issue, sha: str) -> Issue:
     return replace(issue, sha256=sha)
+
+
+def issue_text(issue: Issue) -> str:
+    """An issue laid out as a text extraction: masthead, 目录 with page numbers, then one
+    article per page under its section heading, each page ending in a "— N —" footer."""
+    m = issue.masthead
+    first_page = 3  # masthead and TOC fill pages 1-2
+    lines = [m.bulletin or "", f"{m.year} 年第 {m.number} 期", "",
+             f"{m.publisher}    {m.date.year}年{m.date.month}月{m.date.day}日", "", "目  录", ""]
+    section = None
+    for n, a in enumerate(issue.articles):
+        if a.section != section:
+            section = a.section
+            lines += [section, ""]
+        lines += [f"{a.title} ...... {first_page + n}", ""]
+    lines += ["— 1 —", "", "— 2 —", ""]
+    section = None
+    for n, a in enumerate(issue.articles):
+        if a.section != section:
+            section = a.section
+            lines += [section, ""]
+        lines += [a.title, "", *a.body, "", f"— {first_page + n} —", ""]
+    return "\n".join(lines)

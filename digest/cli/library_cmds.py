@@ -24,6 +24,7 @@ from digest.cli.common import (
     stdout_is_terminal,
     warn_all,
 )
+from digest.errors import QueryError
 
 # digest.library is imported inside the commands: `digest --help` need not load sqlite3.
 
@@ -283,5 +284,5 @@ def _reject_unknown_options(words: list[str]) -> None:
     """``-term`` excludes a term, but ``--word`` is a mistyped option, not a query."""
     for word in words:
         if word.startswith("--") and word[2:3].isascii() and word[2:3].isalpha():
-            raise typer.BadParameter(f"No such option: {word.split('=')[0]}",
-                                     param_hint="QUERY")
+            raise QueryError(f"No such option: {word.split('=')[0]}. To exclude a term, write it "
+                             "after a single '-', e.g. -养老.")
