@@ -36,6 +36,7 @@ import multiprocessing
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -52,6 +53,7 @@ ISSUE_SUFFIXES = (".pdf", ".txt")  # what a folder given to `digest add` is sear
 # A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
 # second `digest add` storing many issues in turn, without hanging forever on a stuck one.
 BUSY_TIMEOUT_S = 60.0
+OPEN_RETRY_S = 0.05  # pause before trying again to open a library another process is creating
 # BM25 weight of a title hit against a body hit: a title is ~20 characters against a body's
 # ~1,000, and an article named after the term is what the reader is looking for.
 TITLE_WEIGHT = 5.0
@@ -155,17 +157,37 @@ def _transaction(conn: sqlite3.Connection):
 
 def connect(db_path: Path, steps=MIGRATIONS) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database file."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return _open(db_path, steps)
+        except sqlite3.OperationalError as exc:
+            # Switching a new file to WAL while another process does the same can report
+            # "locked" at once, without waiting: try again.
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise _open_error(db_path, exc) from None
+            time.sleep(OPEN_RETRY_S)
+        except sqlite3.Error as exc:
+            raise _open_error(db_path, exc) from None
+
+
+def _open(db_path: Path, steps) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
-        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # in WAL mode still safe against a crash
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn, db_path, steps)
-    except sqlite3.Error as exc:
-        raise LibraryError(f"Cannot open the library {db_path}: {exc}. Check that it is a "
-                           "digest library and that the folder is writable.") from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _open_error(db_path: Path, exc: Exception) -> LibraryError:
+    return LibraryError(f"Cannot open the library {db_path}: {exc}. Check that it is a digest "
+                        "library and that the folder is writable.")
 
 
 # --- typed results ------------------------------------------------------------------------------
