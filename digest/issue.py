@@ -17,7 +17,7 @@ from digest.errors import NotABulletinError
 from digest.masthead import MASTHEAD_MAX_LINES, read_masthead
 from digest.match import TitleMatch, match_titles
 from digest.models import Article, Document, Issue, Line, Status, TocEntry
-from digest.paragraphs import join_lines, paragraphs
+from digest.paragraphs import join_lines, paragraphs, uses_indents
 from digest.text import key
 from digest.titles import find_headings
 from digest.toc import find_toc
@@ -120,10 +120,11 @@ def _articles(doc: Document, lines: list[Line], titles: list[_Title], entries: l
     matched = {t.entry for t in titles if t.entry is not None}
     boundaries = sorted({t.start for t in titles} | set(section_lines) | section_starts)
     section = None
+    indents = uses_indents(lines)
     for t in titles:
         section = _section_for(t, entries, section_lines, section)
         stop = next((b for b in boundaries if b >= t.stop), len(lines))
-        articles.append(_article(doc, lines, t, stop, entries, section))
+        articles.append(_article(doc, lines, t, stop, entries, section, indents))
     articles = _insert_missing(articles, entries, matched)
     articles = [_renumber(a, i + 1) for i, a in enumerate(articles)]
     for a in articles:
@@ -140,7 +141,8 @@ def _section_for(t: _Title, entries, section_lines: dict[int, str], current: str
     return section_lines[max(above)] if above and (current is None) else current
 
 
-def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, section) -> Article:
+def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, section,
+             indents: bool) -> Article:
     title = join_lines([lines[i].text for i in range(t.start, t.stop)], keep_clause_space=True)
     page = doc.pages[lines[t.start].page].number
     entry = entries[t.entry] if t.entry is not None else None
@@ -152,7 +154,7 @@ def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, se
     else:
         status = Status.OK
     return Article(seq=0, section=section, title=title, page=page, toc_page=toc_page,
-                   match=t.score, status=status, body=tuple(paragraphs(lines[t.stop:stop])))
+                   match=t.score, status=status, body=tuple(paragraphs(lines[t.stop:stop], indents=indents)))
 
 
 def _insert_missing(articles: list[Article], entries: list[TocEntry], matched: set[int]) -> list[Article]:

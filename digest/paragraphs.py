@@ -14,27 +14,45 @@ from digest.models import Line
 from digest.text import CLOSERS, tidy_spaces
 
 
-def ends_paragraph(line: Line) -> bool:
+def ends_paragraph(line: Line, *, indents: bool = False) -> bool:
+    """Does the paragraph end with this line? Where the document indents its paragraphs, the
+    next line's indent says so, and here only a short line ending a sentence does (a line
+    can end short because a Latin word did not fit, or end a sentence at the margin)."""
     if line.ends_block is not None:
         return line.ends_block
-    text = line.text.rstrip()
-    stripped = text.rstrip(CLOSERS)
-    return line.short or (bool(stripped) and stripped[-1] in layout().para_ends)
+    stripped = line.text.rstrip().rstrip(CLOSERS)
+    final = bool(stripped) and stripped[-1] in layout().para_ends
+    return line.short and final if indents else line.short or final
 
 
 def starts_paragraph(line: Line) -> bool:
     return line.indent >= layout().indent_em and not line.centered
 
 
-def paragraphs(lines: list[Line]) -> list[str]:
+# Share of paragraphs (lines after a short line) that must start indented for the document
+# to count as one that marks paragraphs by indentation.
+INDENTED_SHARE = 0.6
+
+
+def uses_indents(lines: list[Line]) -> bool:
+    """Does this text mark paragraphs with first-line indents? Then a full line that happens
+    to end a sentence does not end its paragraph."""
+    after_short = [b for a, b in zip(lines, lines[1:]) if a.short]
+    return len(after_short) >= 2 and sum(starts_paragraph(b) for b in after_short) >= INDENTED_SHARE * len(after_short)
+
+
+def paragraphs(lines: list[Line], *, indents: bool | None = None) -> list[str]:
+    """Paragraphs of ``lines``; ``indents`` says whether the document marks paragraphs by
+    indentation (measured over these lines when not given)."""
     out: list[str] = []
     current: list[str] = []
+    indents = uses_indents(lines) if indents is None else indents
     for line in lines:
         if current and starts_paragraph(line):
             out.append(join_lines(current))
             current = []
         current.append(line.text)
-        if ends_paragraph(line):
+        if ends_paragraph(line, indents=indents):
             out.append(join_lines(current))
             current = []
     if current:
