@@ -38,10 +38,10 @@ class Run:
     font: str
     text: str
     reported_x: float = 0.0  # the start pypdf reported
+    end: float = 0.0  # where it ends, estimated from the font size
 
-    @property
-    def end(self) -> float:
-        return self.x + width(self.text) * self.size
+    def __post_init__(self):
+        self.end = self.x + width(self.text) * self.size
 
 
 @dataclass(frozen=True)

@@ -161,9 +161,10 @@ def cjk_count(s: str) -> int:
 
 
 def width(s: str) -> float:
-    """Display width in em: ideographs, full-width forms and the East Asian ambiguous ones
-    (“”…— in a CJK font) 1, everything else ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in s)
+    """Display width in em: ASCII ½, everything else (ideographs, full-width forms, and
+    “”…— as a CJK font draws them) 1. Counted in C: this runs for every text run of a PDF."""
+    ascii_chars = len(s.encode("ascii", "ignore"))
+    return len(s) - 0.5 * ascii_chars
 
 
 def compact(s: str) -> str:
