@@ -5,7 +5,8 @@ stderr), and its module-level API shares one global tokenizer. So:
 
 - it is imported inside functions only, the first time a caller needs tokens; ``digest --help``
   and ``digest toc`` never load it;
-- its logger is set to WARNING before the dictionary loads, so nothing reaches stderr;
+- its logger is set to WARNING before the dictionary loads, and the warnings its own imports
+  raise (jieba imports the deprecated pkg_resources) are silenced, so nothing reaches stderr;
 - one ``jieba.Tokenizer`` instance of our own is built (not ``jieba.dt``), its prefix-dictionary
   cache kept in the user cache folder (``platformdirs.user_cache_dir("digest")``) rather than the
   system temp folder;
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,12 +45,19 @@ def cache_dir() -> Path | None:
     return path
 
 
+def _jieba():
+    """The jieba module, imported without the warnings its import of pkg_resources raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def tokenizer():
     """The process's jieba tokenizer: initialised, quiet, with the gazetteer's words."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    jieba = _jieba()
     tk = jieba.Tokenizer()
     folder = cache_dir()
     if folder is not None:
@@ -67,12 +76,15 @@ def cut(text: str) -> list[str]:
     return [t for t in tokenizer().lcut(text) if t.strip()]
 
 
+def known(word: str) -> bool:
+    """Whether ``word`` is in the tokenizer's dictionary (not a guess of jieba's HMM)."""
+    return bool(tokenizer().FREQ.get(word))
+
+
 @lru_cache(maxsize=1)
 def jieba_idf() -> tuple[dict[str, float], float]:
     """jieba's bundled IDF table (word → idf) and its median, the weight of unseen words."""
-    import jieba
-
-    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    path = Path(_jieba().__file__).parent / "analyse" / "idf.txt"
     table: dict[str, float] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
