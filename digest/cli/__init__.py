@@ -36,6 +36,7 @@ def _root(
 # Registration: importing the modules adds their commands to ``app``.
 from digest.cli import issue_cmds  # noqa: E402,F401
 from digest.cli import library_cmds  # noqa: E402,F401
+from digest.cli import summary_cmd  # noqa: E402,F401
 
 
 def main() -> None:

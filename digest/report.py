@@ -1,0 +1,134 @@
+"""The per-region digest: enriched issues grouped by region, as plain text, Markdown or JSON.
+
+Regions come in a fixed order a reader of a delta bulletin expects: the four delta provinces,
+then 长三角 (subjects spanning them), then every other region by how many articles it has
+(ties keep the order of first appearance), and last the articles no region was found for.
+Several issues are merged: one heading per region, the articles in issue order.
+
+No rich, no typer: the CLI decides how to print these strings and values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from digest.gazetteer import DELTA, DELTA_LABEL
+from digest.models import Article, Issue, Masthead
+
+HOME_ORDER = DELTA + (DELTA_LABEL,)
+UNPLACED = "未定地区"  # heading for articles whose text names no region
+KEYWORD_JOINER = "、"
+
+
+@dataclass(frozen=True)
+class Entry:
+    issue: Issue
+    article: Article
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    region: str
+    entries: tuple[Entry, ...]
+
+
+def group_by_region(issues: Sequence[Issue], only: Iterable[str] = ()) -> list[RegionGroup]:
+    """Articles with a body, grouped by primary region; ``only`` keeps just those regions."""
+    wanted = set(only)
+    groups: dict[str, list[Entry]] = {}
+    for issue in issues:
+        for article in issue.articles:
+            region = article.region or UNPLACED
+            if article.body and (not wanted or region in wanted):
+                groups.setdefault(region, []).append(Entry(issue, article))
+    return [RegionGroup(r, tuple(groups[r])) for r in region_order(groups)]
+
+
+def region_order(groups: dict[str, list]) -> list[str]:
+    """Delta provinces, 长三角, others by count (stable), unplaced last."""
+    home = [r for r in HOME_ORDER if r in groups]
+    others = [r for r in groups if r not in HOME_ORDER and r != UNPLACED]
+    others.sort(key=lambda r: -len(groups[r]))
+    return home + others + ([UNPLACED] if UNPLACED in groups else [])
+
+
+def masthead_label(m: Masthead, source: str) -> str:
+    """长三角每周要讯 2020 年第 200 期 (the file name when the masthead was not read)."""
+    name = m.bulletin or source
+    if m.year and m.number:
+        return f"{name} {m.year} 年第 {m.number} 期"
+    return f"{name} 第 {m.number} 期" if m.number else name
+
+
+def issue_line(issue: Issue) -> str:
+    m = issue.masthead
+    parts = [m.publisher, m.date.isoformat() if m.date else None,
+             f"{sum(1 for a in issue.articles if a.body)} 篇"]
+    return " · ".join(p for p in parts if p)
+
+
+def where(entry: Entry, several: bool) -> str:
+    a = entry.article
+    parts = []
+    if several:
+        parts.append(masthead_label(entry.issue.masthead, entry.issue.source))
+    if a.page is not None:
+        parts.append(f"第 {a.page} 页")
+    if a.section:
+        parts.append(a.section)
+    return " · ".join(parts)
+
+
+def to_markdown(issues: Sequence[Issue], groups: Sequence[RegionGroup]) -> str:
+    """A Markdown digest to paste into a weekly report, the masthead on top."""
+    several = len(issues) > 1
+    out = ["# " + "；".join(masthead_label(i.masthead, i.source) for i in issues), ""]
+    out += [f"{masthead_label(i.masthead, i.source)}：{issue_line(i)}" if several
+            else issue_line(i) for i in issues]
+    for group in groups:
+        out += ["", f"## {group.region}（{len(group.entries)} 篇）"]
+        for entry in group.entries:
+            a = entry.article
+            out += ["", f"### {a.title}", "", f"*{where(entry, several)}*", ""]
+            out.append(a.summary or "")
+            if a.keywords:
+                out += ["", "关键词：" + KEYWORD_JOINER.join(a.keywords)]
+    return "\n".join(out) + "\n"
+
+
+def to_text(issues: Sequence[Issue], groups: Sequence[RegionGroup]) -> str:
+    """The digest as plain indented text, for pipes and plain terminals."""
+    several = len(issues) > 1
+    out = [f"{masthead_label(i.masthead, i.source)}  {issue_line(i)}" for i in issues]
+    for group in groups:
+        out += ["", f"{group.region} ({len(group.entries)})"]
+        for entry in group.entries:
+            a = entry.article
+            out.append(f"  {a.title}  [{where(entry, several)}]")
+            out.append(f"    {a.summary or ''}")
+            if a.keywords:
+                out.append("    关键词：" + KEYWORD_JOINER.join(a.keywords))
+    return "\n".join(out) + "\n"
+
+
+def to_json(issues: Sequence[Issue], groups: Sequence[RegionGroup]) -> dict:
+    """The digest as plain values for ``json.dumps``."""
+    return {
+        "issues": [_issue_json(i) for i in issues],
+        "regions": [{"region": g.region, "count": len(g.entries),
+                     "articles": [_article_json(e) for e in g.entries]} for g in groups],
+    }
+
+
+def _issue_json(issue: Issue) -> dict:
+    m = issue.masthead
+    return {"source": issue.source, "bulletin": m.bulletin, "year": m.year, "issue": m.number,
+            "date": m.date.isoformat() if m.date else None, "publisher": m.publisher}
+
+
+def _article_json(entry: Entry) -> dict:
+    a = entry.article
+    return {"source": entry.issue.source, "issue": entry.issue.masthead.number, "seq": a.seq,
+            "section": a.section, "title": a.title, "page": a.page, "region": a.region,
+            "regions": list(a.regions), "keywords": list(a.keywords), "summary": a.summary}
