@@ -288,3 +288,78 @@ def test_remove_takes_the_issue_and_its_articles_out(tmp_path):
     hits = json.loads(digest("search", "养老", "--json", library=tmp_path / "lib").stdout)
     assert {h["issue"] for h in hits} == {202}
     assert digest("remove", "1", library=tmp_path / "lib").exit_code == 4
+
+
+# --- export of the library ----------------------------------------------------------------------
+
+
+def exported(lib: Path, fmt: str, *args: str) -> str:
+    result = digest("export", "--format", fmt, *args, library=lib)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def file_rows(lib: Path) -> list[dict]:
+    """What `digest export FILE...` gives for the files the library was made from."""
+    from digest.export import issue_rows
+
+    folder = lib.parent / "rows"
+    folder.mkdir(exist_ok=True)
+    paths = [*SAMPLE_PDFS, *(write_variant(folder, n) for n in (260, 261))]
+    return [row for p in paths for row in issue_rows(parse_file(p))]
+
+
+def by_key(rows):
+    return sorted(rows, key=lambda r: (r["source"], r["seq"]))
+
+
+def test_export_json_of_the_library_equals_the_export_of_its_files(lib):
+    from digest.export import FIELDS
+
+    rows = json.loads(exported(lib, "json"))
+    assert all(list(r) == list(FIELDS) for r in rows)
+    assert by_key(rows) == by_key(file_rows(lib))
+    dates = [r["date"] or "" for r in rows]
+    assert dates == sorted(dates)  # issue order: by date, then within an issue by seq
+    assert [json.loads(line) for line in exported(lib, "jsonl").splitlines()] == rows
+
+
+def test_export_csv_reads_back_and_has_a_bom_for_excel(lib, tmp_path):
+    import csv
+    import io
+
+    from digest.export import FIELDS
+
+    rows = json.loads(exported(lib, "json", "--query", "养老"))
+    text = exported(lib, "csv", "--query", "养老")
+    back = list(csv.DictReader(io.StringIO(text)))
+    assert list(back[0]) == list(FIELDS)
+    assert [(r["source"], int(r["seq"]), r["title"], r["body"]) for r in back] == [
+        (r["source"], r["seq"], r["title"], r["body"]) for r in rows]
+    out = tmp_path / "养老.csv"
+    digest("export", "--format", "csv", "--bom", "--query", "养老", "-o", str(out), library=lib)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfsource,bulletin,")
+
+
+def test_export_is_filtered_like_search(lib):
+    rows = json.loads(exported(lib, "json", "--query", "上海 -养老", "--section", "政策"))
+    conn = sqlite3.connect(lib / "library.db")
+    expected = conn.execute(
+        "SELECT i.source, a.seq FROM articles a JOIN issues i ON i.id = a.issue_id "
+        "WHERE instr(a.section, '政策') AND (instr(a.title, '上海') OR instr(a.body, '上海')) "
+        "AND NOT (instr(a.title, '养老') OR instr(a.body, '养老')) "
+        "ORDER BY i.date, i.bulletin, i.number, i.id, a.seq").fetchall()
+    assert expected and [(r["source"], r["seq"]) for r in rows] == expected
+    rows = json.loads(exported(lib, "json", "--since", "2022-02-15"))
+    assert {r["source"] for r in rows} == {"issue-261.txt"}
+
+
+def test_export_md_of_the_library_is_a_readable_document(lib):
+    text = exported(lib, "md", "--query", "智慧养老", "--since", "2022")
+    assert text.startswith("# 长三角每周要讯 2020 年第 260 期 2022-02-11\n\n## 上海推“智慧养老”新举措\n")
+    assert "\n# 长三角每周要讯 2020 年第 261 期 2022-02-18\n\n## 上海推“智慧养老”新举措\n" in text
+
+
+def test_export_filters_need_the_library_not_files(lib):
+    result = digest("export", str(SAMPLE_PDFS[0]), "--query", "养老", library=lib)
+    assert result.exit_code == 2 and "give them without issue files" in result.stderr

@@ -12,6 +12,9 @@ import typer
 
 from digest.cli import app
 from digest.cli.common import JsonOpt, PasswordOpt, boundary, console, print_json, stdout_is_terminal, warn_all
+from digest.cli.library_cmds import (
+    BulletinOpt, LibraryOpt, RegionOpt, SectionOpt, SinceOpt, UntilOpt, filters, library_rows,
+)
 from digest.errors import DigestError, InputError
 
 IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
@@ -53,31 +56,49 @@ BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte
 @app.command()
 @boundary
 def export(
-    issues: Annotated[list[str], typer.Argument(help="Issue files (PDF or text).", metavar="ISSUE...")],
+    issues: Annotated[list[str] | None, typer.Argument(
+        help="Issue files (PDF or text); none: the articles of the library.", metavar="[ISSUE]...",
+        show_default=False)] = None,
     format: Format = "csv",
     output: OutOpt = None,
     bom: BomOpt = False,
     password: PasswordOpt = None,
+    query: Annotated[str | None, typer.Option("--query", metavar="QUERY", help=(
+        "With no files: only library articles matching QUERY (as in `digest search`)."))] = None,
+    region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None,
+    library: LibraryOpt = None,
 ) -> None:
     """Export the articles of issues, one row per article, for reports and spreadsheets.
+
+    With no files, exports the library, filtered like `digest search`.
 
     Fields: source, bulletin, year, issue, date, publisher, seq, section, title, page,
     toc_page, match, body, region, regions, keywords, summary.
 
     Example: digest export samples/issue-200.pdf --format csv --bom -o issue-200.csv
+
+    Example: digest export --query 养老 --region 江苏 --since 2020 --format md -o 养老.md
     """
-    from digest.enrich import enrich_issue
     from digest.export import FORMATS, issue_rows, write_rows
-    from digest.issue import parse_issue
 
     fmt = format.lower()
     if fmt not in FORMATS:
         raise InputError(f"--format {format}: choose one of {', '.join(FORMATS)}")
-    rows = []
-    for path in issues:
-        parsed = enrich_issue(parse_issue(path, password=password))
-        warn_all(parsed.warnings, parsed.source)
-        rows += issue_rows(parsed)
+    if not issues:
+        rows = library_rows(library, query, filters(region, section, bulletin, since, until))
+    elif query or region or section or bulletin or since or until:
+        raise InputError("--query and the filters select articles of the library: give them "
+                         "without issue files, e.g. digest export --query 养老")
+    else:
+        from digest.enrich import enrich_issue
+        from digest.issue import parse_issue
+
+        rows = []
+        for path in issues:
+            parsed = enrich_issue(parse_issue(path, password=password))
+            warn_all(parsed.warnings, parsed.source)
+            rows += issue_rows(parsed)
     write_output(lambda out: write_rows(rows, fmt, out, bom=bom), output)
 
 

@@ -58,6 +58,17 @@ def filters(region=None, section=None, bulletin=None, since=None, until=None):
                          until=until)
 
 
+def library_rows(library: str | None, query: str | None, chosen) -> list[dict]:
+    """Export rows of the library's articles that match ``query`` and the filters ``chosen``."""
+    from digest.export import article_row
+
+    with open_library(library) as lib:
+        rows = [article_row(issue, article) for issue, article in lib.select(query, chosen)]
+    if not rows:
+        err("No articles in the library match: the export is empty.")
+    return rows
+
+
 @app.command("path")
 @boundary
 def path_cmd(library: LibraryOpt = None) -> None:
