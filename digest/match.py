@@ -2,8 +2,8 @@
 
 The body's title may differ from the TOC's in spacing, quotes, punctuation or a word or two,
 and may wrap over two lines (also across a page break). Every line and every pair of
-consecutive lines is a candidate; ``rapidfuzz.process.cdist`` scores all entries against all
-candidates in one call (C speed), and a small dynamic programme then picks, for the entries in
+consecutive lines is a candidate; ``rapidfuzz.process.extract`` keeps each entry's best few
+(in C; ``cdist`` would do all at once but needs numpy), and a small dynamic programme picks, for the entries in
 TOC order, candidates in body order that maximise the total score: an entry that appears twice
 (once in a sentence) cannot pull the match out of order.
 """
@@ -41,11 +41,11 @@ def match_titles(entries: list[TocEntry], lines: list[Line], start: int) -> list
              if i + n <= len(lines)]
     cand_keys = ["".join(key(lines[j].text) for j in range(a, b)) for a, b in spans]
     entry_keys = [key(e.title) for e in entries]
-    scores = process.cdist(entry_keys, cand_keys, scorer=fuzz.ratio, score_cutoff=MATCH_MIN)
     options = []
-    for e, row in enumerate(scores):
-        best = sorted((c for c in range(len(spans)) if row[c] >= MATCH_MIN), key=lambda c: -row[c])
-        options.append([(spans[c][0], spans[c][1], float(row[c])) for c in best[:KEEP_PER_ENTRY]])
+    for entry_key in entry_keys:
+        best = process.extract(entry_key, cand_keys, scorer=fuzz.ratio, score_cutoff=MATCH_MIN,
+                               limit=KEEP_PER_ENTRY)
+        options.append([(spans[c][0], spans[c][1], float(score)) for _, score, c in best])
     return _align(options)
 
 
