@@ -21,11 +21,12 @@ FORMATS = ("text", "md", "json")
 MIN_CHARS = 20  # below this not even a short sentence fits; the summary would be all "…"
 
 RegionOpt = Annotated[list[str] | None, typer.Option(
-    "--region", "-r", help="Only this region (repeatable): a province's short or full name "
+    "--region", "-r", metavar="REGION", help="Only this region (repeatable): a province's short or full name "
     "(江苏, 江苏省), or 长三角.", show_default=False)]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, md or json.",
-                                        case_sensitive=False)]
-MaxCharsOpt = Annotated[int, typer.Option("--max-chars", help="Longest summary, in characters.")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                        help="text, md or json.", case_sensitive=False)]
+MaxCharsOpt = Annotated[int, typer.Option("--max-chars", metavar="N",
+                                                help="Longest summary, in characters.")]
 
 
 @app.command()
@@ -44,7 +45,10 @@ def summary(
     articles; several issues are merged under one heading per region. Summaries are whole
     sentences of the article, in order; --format md writes Markdown with the masthead on top.
 
-    Example: digest summary samples/issue-200.pdf --region 江苏 --format md > digest.md
+    \b
+    Examples:
+      digest summary samples/issue-200.pdf
+      digest summary samples/issue-200.pdf --region 江苏 --format md > digest.md
     """
     from digest import report
     from digest.enrich import enrich_issue
@@ -96,6 +100,7 @@ def _regions(names: list[str]) -> list[str]:
 def _rich(issues, groups):
     """The digest as rich renderables: bold region headings, dim page and keywords."""
     from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
     from digest import report
@@ -109,8 +114,9 @@ def _rich(issues, groups):
             a = entry.article
             parts.append(Text.assemble(("  " + a.title, "bold"),
                                        (f"  [{report.where(entry, several)}]", "dim")))
-            parts.append(Text("    " + (a.summary or "")))
+            # Padding, not leading spaces, so that wrapped lines keep the indent.
+            parts.append(Padding(Text(a.summary or ""), (0, 0, 0, 4)))
             if a.keywords:
-                parts.append(Text("    关键词：" + report.KEYWORD_JOINER.join(a.keywords),
-                                  style="dim"))
+                parts.append(Padding(Text("关键词：" + report.KEYWORD_JOINER.join(a.keywords),
+                                          style="dim"), (0, 0, 0, 4)))
     return Group(*parts)
