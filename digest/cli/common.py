@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ def boundary(fn):
                 traceback.print_exc()
             err(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # The reader stopped reading (`digest … | head`): not an error, nothing to say.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             err("Interrupted.")
             raise typer.Exit(130) from None

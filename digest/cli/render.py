@@ -56,7 +56,7 @@ def toc_table(issue: Issue):
 
     table = Table(title=masthead_line(issue.masthead, issue.source), title_justify="left")
     table.add_column("#", justify="right", style="dim")
-    table.add_column("Title")
+    table.add_column("Title", overflow="fold")
     table.add_column("Page", justify="right")
     table.add_column("TOC page", justify="right")
     table.add_column("Status")
