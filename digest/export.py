@@ -89,8 +89,7 @@ def _write_json(rows: Sequence[dict], out: TextIO) -> None:
 
 
 def _write_jsonl(rows: Sequence[dict], out: TextIO) -> None:
-    for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def _write_md(rows: Sequence[dict], out: TextIO) -> None:

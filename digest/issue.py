@@ -10,12 +10,12 @@ where the printed one is wrong.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.errors import NotABulletinError
 from digest.masthead import MASTHEAD_MAX_LINES, read_masthead
-from digest.match import TitleMatch, match_titles
+from digest.match import match_titles
 from digest.models import Article, Document, Issue, Line, Status, TocEntry
 from digest.paragraphs import join_lines, paragraphs, uses_indents
 from digest.text import key
@@ -115,30 +115,30 @@ def _section_name(text: str) -> str:
 
 def _articles(doc: Document, lines: list[Line], titles: list[_Title], entries: list[TocEntry],
               section_lines: dict[int, str], section_starts: set[int]):
-    warnings: list[str] = []
-    articles: list[Article] = []
-    matched = {t.entry for t in titles if t.entry is not None}
     boundaries = sorted({t.start for t in titles} | set(section_lines) | section_starts)
-    section = None
     indents = uses_indents(lines)
+    placed: list[tuple[Article, int | None]] = []
+    section, prev_start = None, -1
     for t in titles:
-        section = _section_for(t, entries, section_lines, section)
+        section = _section_for(t, entries, section_lines, section, prev_start)
         stop = next((b for b in boundaries if b >= t.stop), len(lines))
-        articles.append(_article(doc, lines, t, stop, entries, section, indents))
-    articles = _insert_missing(articles, entries, matched)
-    articles = [_renumber(a, i + 1) for i, a in enumerate(articles)]
-    for a in articles:
-        warnings += _warn(a)
-    return articles, warnings
+        placed.append((_article(doc, lines, t, stop, entries, section, indents), t.entry))
+        prev_start = t.start
+    placed = _with_ghosts(placed, entries)
+    articles = [replace(a, seq=i) for i, (a, _) in enumerate(placed, 1)]
+    return articles, [w for a in articles for w in _warn(a, has_toc=bool(entries))]
 
 
-def _section_for(t: _Title, entries, section_lines: dict[int, str], current: str | None) -> str | None:
+def _section_for(t: _Title, entries, section_lines: dict[int, str], current: str | None,
+                 prev_start: int) -> str | None:
+    """The TOC's section; else a section heading between the previous title and this one;
+    else the section of the article before."""
     if t.entry is not None:
         return entries[t.entry].section
-    above = [i for i in section_lines if i < t.start]
     if t.section:
         return t.section
-    return section_lines[max(above)] if above and (current is None) else current
+    between = [i for i in section_lines if prev_start < i < t.start]
+    return section_lines[max(between)] if between else current
 
 
 def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, section,
@@ -157,40 +157,28 @@ def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, se
                    match=t.score, status=status, body=tuple(paragraphs(lines[t.stop:stop], indents=indents)))
 
 
-def _insert_missing(articles: list[Article], entries: list[TocEntry], matched: set[int]) -> list[Article]:
-    """TOC entries without a body go where the TOC puts them, between their neighbours."""
-    out = list(articles)
+def _with_ghosts(placed: list[tuple[Article, int | None]], entries: list[TocEntry]):
+    """TOC entries without a body go where the TOC lists them: after the article of the
+    entry before them."""
+    out = list(placed)
+    matched = {e for _, e in placed if e is not None}
     for e, entry in enumerate(entries):
         if e in matched:
             continue
         ghost = Article(seq=0, section=entry.section, title=entry.title, page=None,
                         toc_page=entry.page, match=None, status=Status.NO_BODY)
-        before = [i for i, a in enumerate(out) if a.toc_page is not None and a.status != Status.NOT_IN_TOC
-                  and _entry_index(entries, a) is not None and _entry_index(entries, a) < e]
-        out.insert(before[-1] + 1 if before else 0, ghost)
+        after = [i for i, (_, index) in enumerate(out) if index is not None and index < e]
+        out.insert(after[-1] + 1 if after else 0, (ghost, e))
     return out
 
 
-def _entry_index(entries: list[TocEntry], a: Article) -> int | None:
-    for i, e in enumerate(entries):
-        if e.title == a.title or (e.page == a.toc_page and e.section == a.section and key(e.title) == key(a.title)):
-            return i
-    return None
-
-
-def _renumber(a: Article, seq: int) -> Article:
-    from dataclasses import replace
-
-    return replace(a, seq=seq)
-
-
-def _warn(a: Article) -> list[str]:
+def _warn(a: Article, *, has_toc: bool) -> list[str]:
     if a.status == Status.NO_BODY:
         return [f"TOC entry “{a.title}” (page {a.toc_page}) matches no title in the body"]
     if a.status == Status.WRONG_PAGE:
         return [f"“{a.title}” starts on page {a.page}, the printed TOC says {a.toc_page}"]
-    if a.status == Status.NOT_IN_TOC and a.toc_page is None and a.match is None:
-        return []
+    if a.status == Status.NOT_IN_TOC:
+        return [f"“{a.title}” (page {a.page}) is not in the printed TOC"] if has_toc else []
     if a.match is not None and a.match < WEAK_MATCH:
         return [f"“{a.title}” matched its TOC entry with a score of only {a.match:.0f}"]
     return []

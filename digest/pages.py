@@ -233,7 +233,7 @@ def _split_on_markers(lines: list[_TextLine], warnings: list[str]) -> list[tuple
     anchors: list[tuple[int, int]] = []
     for pos, (i, n) in enumerate(marks):
         before = i - pos  # body lines before this marker
-        anchors.append((before if leading else before, n if leading else n + 1))
+        anchors.append((before, n if leading else n + 1))
     anchors = _monotonic(anchors)
     starts = _infer_breaks(body, anchors, warnings)
     out = []

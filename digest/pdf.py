@@ -88,7 +88,7 @@ def _unlock(reader, source: str, password: str | None) -> None:
         return
     try:
         ok = reader.decrypt(password or "")
-    except Exception as exc:  # noqa: BLE001 - pypdf raises several types for missing crypto
+    except Exception as exc:
         raise EncryptedError(f"{source}: cannot decrypt the PDF ({exc})") from exc
     if not ok:
         hint = "the password is wrong" if password else "give its password with --password"

@@ -91,7 +91,7 @@ def read_document(path: str | Path, *, password: str | None = None) -> Document:
         raw_pages = read_pdf(data, source, password)
         _require_text(raw_pages, source)
         return pages.from_pdf(raw_pages, source, sha)
-    if data[:5].lstrip().startswith(b"%PDF") or b"\x00" in data[:8] and not _looks_utf16(data):
+    if data[:5].lstrip().startswith(b"%PDF") or (b"\x00" in data[:8] and not _looks_utf16(data)):
         raise InputError(f"{source}: looks like a damaged PDF; re-save it from a PDF viewer")
     return pages.from_text(decode_text(data, source), source, sha)
 

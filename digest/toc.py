@@ -47,7 +47,7 @@ class _Parsed:
     page: int | None = None
 
 
-def _parse(text: str, in_toc: bool) -> _Parsed:
+def _parse(text: str) -> _Parsed:
     if _NUMBER_RE.match(text):
         return _Parsed("number", page=int(text))
     for rx in _ENTRY_RES:
@@ -55,9 +55,9 @@ def _parse(text: str, in_toc: bool) -> _Parsed:
             page = m.groupdict().get("page")
             number = int(page.replace(" ", "")) if page else None
             return _Parsed("entry" if page else "open", m.group("title").strip(), number)
-    if in_toc and (m := _BARE_ENTRY_RE.match(text)) and len(m.group("title")) >= BARE_ENTRY_MIN_CHARS:
-        if not ends_sentence(m.group("title")):
-            return _Parsed("entry", m.group("title").strip(), int(m.group("page")))
+    m = _BARE_ENTRY_RE.match(text)
+    if m and len(m.group("title")) >= BARE_ENTRY_MIN_CHARS and not ends_sentence(m.group("title")):
+        return _Parsed("entry", m.group("title").strip(), int(m.group("page")))
     if _ANNOTATION_RE.match(text):
         return _Parsed("note")
     return _Parsed("text", text)
@@ -74,7 +74,7 @@ def find_toc(lines: list[Line], search_pages: int = 3) -> Toc | None:
                 return Toc(toc.entries, i, toc.end)
     # No heading: a run of at least three entries still makes a TOC.
     for i in range(limit):
-        if all(_parse(ln.text, True).kind == "entry" for ln in lines[i:i + 3]) and i + 3 <= len(lines):
+        if all(_parse(ln.text).kind == "entry" for ln in lines[i:i + 3]) and i + 3 <= len(lines):
             toc = _read(lines, i)
             return Toc(toc.entries, i, toc.end)
     return None
@@ -86,12 +86,9 @@ def _read(lines: list[Line], start: int) -> Toc:
     pending: list[str] = []  # text lines waiting to learn if they are a heading or a title part
     i, end = start, start
     while i < len(lines):
-        parsed = _parse(lines[i].text, True)
+        parsed = _parse(lines[i].text)
         if parsed.kind == "text" and not _entry_follows(lines, i + 1):
-            if _wrapped(lines[i]) and i + 1 < len(lines) and _parse(lines[i + 1].text, True).kind in ("entry", "open"):
-                pass  # a wrapped title whose second line carries the page
-            else:
-                break
+            break  # body text: nothing of the TOC follows
         if parsed.kind == "entry":
             section = _flush_section(pending, section)
             entries.append(TocEntry(section, _join(pending, parsed.title), parsed.page))
@@ -112,11 +109,7 @@ def _read(lines: list[Line], start: int) -> Toc:
 
 
 def _entry_follows(lines: list[Line], i: int) -> bool:
-    return any(_parse(ln.text, True).kind in ("entry", "number", "open") for ln in lines[i:i + LOOKAHEAD])
-
-
-def _wrapped(line: Line) -> bool:
-    return not ends_sentence(line.text) and width(line.text) > SECTION_MAX_EM
+    return any(_parse(ln.text).kind in ("entry", "number", "open") for ln in lines[i:i + LOOKAHEAD])
 
 
 def _wrapped_text(text: str) -> bool:

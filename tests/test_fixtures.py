@@ -3,8 +3,8 @@
 import re
 
 import pytest
-
 from conftest import FIXTURES, fixture_pdf, need
+
 from digest.errors import DigestError
 from digest.issue import parse_issue
 from digest.source import read_document

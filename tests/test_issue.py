@@ -6,8 +6,8 @@ for the seed, against the hand-checked source (samples/source/issue-200.json).""
 import datetime as dt
 
 import pytest
-
 from conftest import SAMPLE_PDFS, SAMPLES, source_issue, truth
+
 from digest.issue import parse_issue, parse_text
 from digest.models import Status
 from digest.text import compact
@@ -100,4 +100,5 @@ def test_toc_entry_without_a_body_and_article_missing_from_the_toc(seed_path):
     assert (found.status, found.page, found.section) == (Status.NOT_IN_TOC, 17, "经验交流")
     assert found.seq == ghost_seq + 1  # the ghost stands where the TOC lists it
     assert len(issue.articles) == 23
-    assert any("matches no title" in w for w in issue.warnings)
+    assert "TOC entry “上海发布人工智能产业发展三年行动方案” (page 19) matches no title in the body" in issue.warnings
+    assert "“上海三方面推进城市数字化转型工作” (page 17) is not in the printed TOC" in issue.warnings

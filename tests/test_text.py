@@ -71,5 +71,5 @@ def test_decode_text_detects_the_encoding(codec):
 
 
 def test_decode_text_refuses_binary():
-    with pytest.raises(InputError, match="x.bin"):
+    with pytest.raises(InputError, match=r"x\.bin"):
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x81", "x.bin")
