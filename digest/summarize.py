@@ -17,9 +17,9 @@ back in body order. A sentence joins only if it scores at least ``KEEP_FRACTION`
 filling the budget with weak sentences makes a summary longer, not better.
 
 When no good sentence fits (the rule for long leads): the best-scoring sentence that fits is
-used if it scores at least ``KEEP_FRACTION`` of the best; if none does, the best sentence is cut
-at its last clause boundary (，、：) before the limit and ends with "…". That summary is still a
-verbatim prefix of a sentence, but not a whole one; this is the only case.
+used, however it scores, because a summary is made of whole sentences. Only when no sentence
+of the body fits at all is the best one cut at its last clause boundary (，、：) before the
+limit, ending with "…": a verbatim prefix of a sentence, but not a whole one.
 """
 
 from __future__ import annotations
@@ -133,4 +133,7 @@ def from_sentences(title: str, sents: Sequence[str], *, max_chars: int = MAX_CHA
     if chosen:
         return "".join(sents[i] for i in chosen)
     scores = _score_all(title, sents, weights or {})
+    fitting = [i for i, sent in enumerate(sents) if len(sent) <= max_chars]
+    if fitting:
+        return sents[max(fitting, key=lambda i: (scores[i], -i))]
     return truncate(sents[max(range(len(sents)), key=lambda i: (scores[i], -i))], max_chars)
