@@ -667,7 +667,7 @@ def _insert_issue(conn: sqlite3.Connection, issue: Issue) -> int | None:
         "publisher, date, pages, added_at, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
          m.date.isoformat() if m.date else None, issue.pages,
-         dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
          _json(issue.warnings)))
     return cur.lastrowid if cur.rowcount else None
 

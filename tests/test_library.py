@@ -49,7 +49,7 @@ def test_library_path_prefers_explicit_then_environment_then_user_data(tmp_path,
 
 
 def test_opening_a_missing_library_read_only_says_how_to_add(tmp_path):
-    with pytest.raises(LibraryError, match="no library in .* yet: add issues with `digest add"):
+    with pytest.raises(LibraryError, match=r"no library in .* yet: add issues with `digest add"):
         Library(tmp_path / "none", create=False)
     assert not (tmp_path / "none").exists()
 
@@ -82,7 +82,7 @@ def test_issues_are_named_by_id_or_bulletin_year_number(lib):
     assert lib.find("2").number == 201
     assert lib.find("长三角每周要讯:2020:200").id == 1
     assert lib.find("长三角:2020:201").id == 2  # a part of the bulletin name is enough
-    with pytest.raises(NotFoundError, match="No issue '长三角:2019:200'.*digest list"):
+    with pytest.raises(NotFoundError, match=r"No issue '长三角:2019:200'.*digest list"):
         lib.find("长三角:2019:200")
 
 
@@ -127,7 +127,7 @@ def test_a_library_from_a_newer_digest_is_refused(tmp_path):
     conn = sqlite3.connect(tmp_path / "new" / DB_NAME)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(LibraryError, match="newer version of digest.*upgrade"):
+    with pytest.raises(LibraryError, match=r"newer version of digest.*upgrade"):
         Library(tmp_path / "new")
 
 
@@ -143,7 +143,7 @@ def test_a_foreign_database_is_not_taken_over(tmp_path):
 def test_a_file_that_is_not_a_database_is_an_error(tmp_path):
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / DB_NAME).write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(LibraryError, match="Cannot open the library .*library.db"):
+    with pytest.raises(LibraryError, match=r"Cannot open the library .*library.db"):
         Library(tmp_path / "junk")
 
 

@@ -1,0 +1,217 @@
+"""The library at scale: 1,000 issues (~20,000 articles), adding and searching them.
+
+In one run, on libraries in a temporary folder:
+
+  generate   N text issues, variants of the sample issue: each takes 20 of its 22 articles,
+             renames the places in them (上海 → one of several cities, …), and gets its own
+             number, date and bulletin, so texts and hit counts differ from issue to issue
+  add        `digest add FOLDER --jobs 1` and `--jobs 2` (whole commands, parse + enrich +
+             store), as issues per second
+  size       the database file, beside the size of the texts it holds
+  search     30 fixed queries of 2-6 characters, median and 95th percentile of:
+               in-process  Library.search (default limit, 20 hits)
+               command     `digest search QUERY` as a subprocess, piped
+             beside two baselines over the same texts in the same run:
+               scan        a plain Python substring scan of every title and body in memory
+               sql scan    SQLite instr() over the articles table (no index)
+             and `python -c pass`, the floor under any command
+  trigram    (--trigram) FTS5's own trigram index over the same texts: its size, and what
+             it answers for the same queries (nothing for two-character ones)
+
+Goals (2 cores): in-process median < 20 ms, command < 0.5 s, add >= 4 issues/s with --jobs 2.
+
+    python benchmarks/bench_library.py [--issues 1000] [--repeat 3] [--trigram] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from library_helpers import issue_text, truth_issue  # noqa: E402
+
+from digest.library import Library  # noqa: E402
+
+QUERIES = (
+    "医药", "养老", "江苏", "上海", "基金", "临港", "联盟", "园区", "航运", "深圳",
+    "长三角", "新片区", "科创贷", "研究生", "领航站", "产业园", "数字化", "营运商",
+    "生物医药", "工业园区", "智慧养老", "国际人才", "信用修复", "体医融合", "环保脸谱",
+    "数字化转型", "全球营运商", "一口受理", "生物医药产业", "长三角一体化",
+)
+PLACES = ("上海", "南京", "杭州", "合肥", "苏州", "宁波", "无锡", "嘉兴", "芜湖", "南通")
+BULLETINS = ("长三角每周要讯", "江苏要情", "浙江信息快报")
+ARTICLES_PER_ISSUE = 20
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def variant(n: int, rng: random.Random):
+    """Issue n: 20 of the sample's articles, places renamed, its own number, date, bulletin."""
+    base = truth_issue(n, date=dt.date(2001, 1, 5) + dt.timedelta(weeks=n))
+    keep = sorted(rng.sample(range(len(base.articles)), ARTICLES_PER_ISSUE))
+    to = rng.choice(PLACES)
+    swap = (lambda s: s.replace("上海", to)) if to != "上海" else (lambda s: s)
+    articles = tuple(replace(base.articles[i], seq=k + 1, title=swap(base.articles[i].title),
+                             body=tuple(map(swap, base.articles[i].body)))
+                     for k, i in enumerate(keep))
+    masthead = replace(base.masthead, bulletin=BULLETINS[n % len(BULLETINS)])
+    return replace(base, masthead=masthead, articles=articles)
+
+
+def generate(folder: Path, count: int) -> list[Path]:
+    rng = random.Random(1000)
+    folder.mkdir(parents=True)
+    paths = []
+    for n in range(1, count + 1):
+        paths.append(folder / f"issue-{n:04d}.txt")
+        paths[-1].write_text(issue_text(variant(n, rng)), encoding="utf-8")
+    return paths
+
+
+def run_digest(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "digest", *args], env=ENV, capture_output=True,
+                          text=True, check=False)
+
+
+def add(texts: Path, library: Path, jobs: int, count: int) -> float:
+    start = time.perf_counter()
+    result = run_digest("-q", "add", str(texts), "--jobs", str(jobs), "--library", str(library))
+    elapsed = time.perf_counter() - start
+    assert result.returncode == 0, result.stderr
+    print(f"add --jobs {jobs}: {count} issues in {elapsed:.1f} s = {count / elapsed:.1f} issues/s"
+          f"   [{result.stdout.strip()}]")
+    return count / elapsed
+
+
+def stats(label: str, seconds: list[float], unit: float = 1000.0, base: float | None = None):
+    """Print median and 95th percentile; with ``base``, the median as a ratio to it."""
+    med = statistics.median(seconds)
+    p95 = statistics.quantiles(seconds, n=20)[-1] if len(seconds) >= 20 else max(seconds)
+    ratio = f"   = {med / base:.3f} x the Python scan" if base else ""
+    name = "ms" if unit == 1000.0 else "s"
+    print(f"  {label:<34} median {med * unit:8.2f} {name}   p95 {p95 * unit:8.2f} {name}{ratio}")
+    return med
+
+
+def timed(fn, repeat: int) -> list[float]:
+    """Times of fn(q) for every query, ``repeat`` rounds interleaved."""
+    times = []
+    for _ in range(repeat):
+        for q in QUERIES:
+            start = time.perf_counter()
+            fn(q)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def search_benchmark(library: Path, repeat: int) -> None:
+    conn = sqlite3.connect(library / "library.db")
+    texts = conn.execute("SELECT title, body FROM articles WHERE body != ''").fetchall()
+    lib = Library(library, create=False)
+    hits = {q: len(lib.search(q, limit=None)) for q in QUERIES}
+    scan = {q: sum(1 for t, b in texts if q in t or q in b) for q in QUERIES}
+    assert hits == scan, "recall differs from substring search"
+    print(f"search: {len(QUERIES)} queries, hits per query (= substring scan): "
+          f"min {min(hits.values())}, median {statistics.median(hits.values()):.0f}, "
+          f"max {max(hits.values())} of {len(texts)} articles")
+    base = stats("baseline: Python substring scan",
+                 timed(lambda q: [1 for t, b in texts if q in t or q in b], repeat))
+    stats("baseline: SQLite instr() scan", timed(lambda q: conn.execute(
+        "SELECT id FROM articles WHERE instr(title, ?) OR instr(body, ?)", (q, q)).fetchall(),
+        repeat), base=base)
+    stats("in-process Library.search, 20 hits", timed(lambda q: lib.search(q), repeat), base=base)
+    stats("in-process Library.search, all hits", timed(lambda q: lib.search(q, limit=None),
+                                                       repeat), base=base)
+    lib.close()
+    floor = timed(lambda q: subprocess.run([sys.executable, "-c", "pass"], check=True), 1)
+    stats("baseline: python -c pass", floor, unit=1.0)
+    stats("command: digest search QUERY", timed(
+        lambda q: run_digest("search", q, "--library", str(library)), 1), unit=1.0)
+    print(f"  `digest search` loads heavy modules: {heavy_modules(library)}")
+
+
+def heavy_modules(library: Path) -> list[str]:
+    code = ("import sys; from typer.testing import CliRunner; from digest.cli import app; "
+            f"CliRunner().invoke(app, ['search', '养老', '--library', {str(library)!r}]); "
+            "print(sorted(m for m in ('pypdf', 'jieba', 'rapidfuzz') if m in sys.modules))")
+    return subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def sizes(library: Path) -> None:
+    conn = sqlite3.connect(library / "library.db")
+    text = conn.execute("SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))) "
+                        "FROM articles").fetchone()[0]
+    index = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'article_fts%'"
+                         ).fetchone()[0]
+    db = (library / "library.db").stat().st_size
+    print(f"size: library.db {db / 2**20:.1f} MiB: texts {text / 2**20:.1f} MiB (UTF-8), "
+          f"bigram index {index / 2**20:.1f} MiB ({index / text:.2f}x the texts)")
+
+
+def trigram(library: Path, folder: Path, repeat: int) -> None:
+    """FTS5's trigram tokenizer over the same texts, for comparison (contentless too)."""
+    db = folder / "trigram.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, content='', tokenize='trigram')")
+    conn.execute(f"ATTACH '{library / 'library.db'}' AS lib")
+    start = time.perf_counter()
+    conn.execute("INSERT INTO t (rowid, title, body) SELECT id, title, body FROM lib.articles "
+                 "WHERE body != ''")
+    conn.commit()
+    built = time.perf_counter() - start
+    index = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 't_%'").fetchone()[0]
+    short = [q for q in QUERIES if len(q) < 3]
+    found = conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (f'"{short[0]}"',)).fetchone()
+    print(f"trigram: index {index / 2**20:.1f} MiB, built in {built:.1f} s; a {len(short[0])}-"
+          f"character query ({short[0]}) finds {found[0]} articles; {len(short)} of the "
+          f"{len(QUERIES)} queries are that short")
+    long = [q for q in QUERIES if len(q) >= 3]
+    times = []
+    for _ in range(repeat):
+        for q in long:
+            start = time.perf_counter()
+            conn.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 5.0, 1.0) LIMIT 20",
+                         (f'"{q}"',)).fetchall()
+            times.append(time.perf_counter() - start)
+    stats(f"trigram MATCH, {len(long)} queries of 3+ chars", times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--issues", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of in-process queries")
+    parser.add_argument("--trigram", action="store_true", help="compare FTS5's trigram index")
+    parser.add_argument("--keep", type=Path, help="work in DIR and keep it (default: a temp dir)")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    try:
+        start = time.perf_counter()
+        generate(folder / "texts", args.issues)
+        print(f"generated {args.issues} text issues in {time.perf_counter() - start:.1f} s")
+        add(folder / "texts", folder / "lib1", 1, args.issues)
+        add(folder / "texts", folder / "lib2", 2, args.issues)
+        sizes(folder / "lib2")
+        search_benchmark(folder / "lib2", args.repeat)
+        if args.trigram:
+            trigram(folder / "lib2", folder, args.repeat)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
