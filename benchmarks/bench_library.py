@@ -67,7 +67,8 @@ def variant(n: int, rng: random.Random):
     articles = tuple(replace(base.articles[i], seq=k + 1, title=swap(base.articles[i].title),
                              body=tuple(map(swap, base.articles[i].body)))
                      for k, i in enumerate(keep))
-    masthead = replace(base.masthead, bulletin=BULLETINS[n % len(BULLETINS)])
+    masthead = replace(base.masthead, bulletin=BULLETINS[n % len(BULLETINS)],
+                       year=base.masthead.date.year)
     return replace(base, masthead=masthead, articles=articles)
 
 

@@ -382,17 +382,11 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_file(path: str | Path, password: str | None = None) -> Issue:
-    """Read one issue file, with regions, keywords and summaries when enrichment is installed."""
-    import importlib.util
-
+    """Read one issue file and enrich it (regions, keywords, summaries), as it is stored."""
+    from digest.enrich import enrich_issue
     from digest.issue import parse_issue
 
-    issue = parse_issue(path, password=password)
-    if importlib.util.find_spec("digest.enrich") is None:  # until digest.enrich exists
-        return issue
-    from digest.enrich import enrich_issue
-
-    return enrich_issue(issue)
+    return enrich_issue(parse_issue(path, password=password))
 
 
 def _parse_or_message(path: str, password: str | None) -> Issue | str:

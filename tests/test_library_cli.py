@@ -72,7 +72,7 @@ def test_add_reports_what_it_added_and_re_adding_changes_nothing(tmp_path):
     n = body_articles(pdf)
     result = digest("add", str(pdf), library=tmp_path)
     assert (result.exit_code, result.stdout) == (
-        0, f"Added 1 issues ({n} articles); 0 skipped (already in the library); 0 failed.\n")
+        0, f"Added 1 issue ({n} articles); 0 skipped (already in the library); 0 failed.\n")
     before = digest("list", library=tmp_path).stdout
     assert before == f"1\t长三角每周要讯\t2020\t200\t2020-12-18\t{n}\tissue-200.pdf\n"
     again = digest("add", str(pdf), library=tmp_path)
@@ -88,7 +88,7 @@ def test_a_failing_file_is_reported_and_the_others_are_added(tmp_path):
     result = digest("add", str(tmp_path / "in"), str(tmp_path / "missing.pdf"),
                     library=tmp_path / "lib")
     assert result.exit_code == 1
-    assert result.stdout.startswith("Added 1 issues (") and result.stdout.endswith(
+    assert result.stdout.startswith("Added 1 issue (") and result.stdout.endswith(
         "; 0 skipped (already in the library); 2 failed.\n")
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("Error: ")]
     assert len(errors) == 2 and "broken.pdf" in errors[0] and "missing.pdf" in errors[1]

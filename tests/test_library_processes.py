@@ -77,7 +77,7 @@ def test_a_killed_add_leaves_whole_issues_only_and_can_be_resumed(tmp_path):
     rerun = start_add(library, *paths)
     out, err = rerun.communicate(timeout=WAIT_S)
     assert rerun.returncode == 0, err
-    assert out.startswith(f"Added {len(paths) - len(counts)} issues")
+    assert out.startswith(f"Added {len(paths) - len(counts)} issue")
     assert len(check_consistent(library, sources)) == len(paths)
 
 

@@ -105,8 +105,9 @@ def add_cmd(
     if as_json:
         print_json([_plain(dataclasses.asdict(o)) for o in result.outcomes])
     else:
-        print(f"Added {len(result.added)} issues ({sum(o.articles for o in result.added)} "
-              f"articles); {len(result.skipped)} skipped (already in the library); "
+        print(f"Added {_count(len(result.added), 'issue')} "
+              f"({_count(sum(o.articles for o in result.added), 'article')}); "
+              f"{len(result.skipped)} skipped (already in the library); "
               f"{len(result.failed)} failed.")
     if result.failed:
         raise typer.Exit(1)
@@ -168,7 +169,8 @@ def remove_cmd(
     """
     with open_library(library) as lib:
         info = lib.remove(issue)
-    print(f"Removed issue {info.id}: {info.name} ({info.source}, {info.articles} articles).")
+    print(f"Removed issue {info.id}: {info.name} ({info.source}, "
+          f"{_count(info.articles, 'article')}).")
 
 
 @app.command("search", context_settings={"ignore_unknown_options": True})
@@ -230,6 +232,10 @@ def _plain(value):
     return getattr(value, "value", value)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _cell(value) -> str:
     return "" if value is None else " ".join(str(value).split())
 
@@ -241,10 +247,11 @@ def _table(columns: tuple[str, ...], rows: list[tuple]) -> None:
             print("\t".join(_cell(v) for v in row))
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(*columns, box=None, header_style="bold")
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(Text(_cell(v)) for v in row))  # Text: no markup read in titles
     console().print(table)
 
 
@@ -287,7 +294,7 @@ def _show_hits(hits) -> None:
         snippet = Text(hit.snippet.text)
         for start, end in hit.snippet.marks:
             snippet.stylize("bold red", start, end)
-        table.add_row(*(_cell(v) for v in row), snippet)
+        table.add_row(*(Text(_cell(v)) for v in row), snippet)
     console().print(table)
 
 
