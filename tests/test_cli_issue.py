@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SAMPLES, truth
 from pypdf import PdfWriter
 from typer.testing import CliRunner
 
-from conftest import SAMPLES, truth
 from digest.cli import app
 from digest.export import FIELDS
 from digest.text import compact

@@ -11,9 +11,24 @@ from typing import Annotated
 import typer
 
 from digest.cli import app
-from digest.cli.common import JsonOpt, PasswordOpt, boundary, console, print_json, stdout_is_terminal, warn_all
+from digest.cli.common import (
+    JsonOpt,
+    PasswordOpt,
+    boundary,
+    console,
+    print_json,
+    stdout_is_terminal,
+    warn_all,
+)
 from digest.cli.library_cmds import (
-    BulletinOpt, LibraryOpt, RegionOpt, SectionOpt, SinceOpt, UntilOpt, filters, library_rows,
+    BulletinOpt,
+    LibraryOpt,
+    RegionOpt,
+    SectionOpt,
+    SinceOpt,
+    UntilOpt,
+    filters,
+    library_rows,
 )
 from digest.errors import DigestError, InputError
 
