@@ -116,7 +116,7 @@ def _section_name(text: str) -> str:
 def _articles(doc: Document, lines: list[Line], titles: list[_Title], entries: list[TocEntry],
               section_lines: dict[int, str], section_starts: set[int]):
     boundaries = sorted({t.start for t in titles} | set(section_lines) | section_starts)
-    indents = uses_indents(lines)
+    indents = uses_indents(lines[titles[0].start:] if titles else lines)  # the body, not the TOC
     placed: list[tuple[Article, int | None]] = []
     section, prev_start = None, -1
     for t in titles:

@@ -147,6 +147,8 @@ class _TextLine:
 def from_text(text: str, source: str, sha: str) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = text.split("\f") if "\f" in text else [text]
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks.pop()  # pdftotext ends every page, the last one too, with a form feed
     warnings: list[str] = []
     pages_lines: list[tuple[int | None, list[_TextLine]]] = []
     for chunk in chunks:
@@ -155,16 +157,30 @@ def from_text(text: str, source: str, sha: str) -> Document:
             pages_lines.append(_strip_markers(lines))
         else:
             pages_lines.extend(_split_on_markers(lines, warnings))
+    if "\f" in text:
+        _drop_running_text_lines(pages_lines)
     numbers, more = _fill_numbers([n for n, _ in pages_lines])
     warnings += more if any(n is not None for n, _ in pages_lines) else []
     every = [t for _, ls in pages_lines for t in ls]
     typical = _typical_width(every)
     signal = _block_signal(every)
+    indents = iter(_indents(every, typical))
     pages = tuple(
-        Page(i, numbers[i], tuple(_text_line(t, i, typical, signal) for t in ls))
+        Page(i, numbers[i], tuple(_text_line(t, i, typical, signal, next(indents)) for t in ls))
         for i, (_, ls) in enumerate(pages_lines)
     )
     return Document(source, sha, pages, has_layout=False, warnings=tuple(warnings))
+
+
+def _drop_running_text_lines(pages_lines: list[tuple[int | None, list[_TextLine]]]) -> None:
+    """Running headers of a text whose pages are known (form feeds), as for PDFs."""
+    pages = [[(t.text, t) for t in ls] for _, ls in pages_lines]
+    first = list(pages[0])
+    _drop_running_lines(pages)
+    # Page 1 keeps its lines: a running header repeats the masthead, whose lines a plain
+    # extraction puts on lines of their own ("长三角每周要讯" / "2020年第200期").
+    pages[0] = first
+    pages_lines[:] = [(n, [t for _, t in page]) for (n, _), page in zip(pages_lines, pages)]
 
 
 def _text_lines(chunk: str) -> list[_TextLine]:
@@ -182,13 +198,41 @@ def _strip_markers(lines: list[_TextLine]) -> tuple[int | None, list[_TextLine]]
     return (numbers[0] if numbers else None), [t for t in lines if t.marker is None]
 
 
-def _text_line(t: _TextLine, page: int, typical: float, signal: bool) -> Line:
+# Chinese paragraphs indent their first line by two characters.
+FIRST_LINE_INDENT_EM = 2.0
+# A first line whose indent the extraction dropped is this close (em) to a full line less
+# the indent.
+LOST_INDENT_TOLERANCE = 1.0
+
+
+def _lead_indent(t: _TextLine) -> float:
     lead = t.raw[: len(t.raw) - len(t.raw.lstrip(" \u3000\t"))]
     # One leading space is an extraction artifact (page starts); two or more, or an
     # ideographic space, is an indent.
-    indent = width(lead.replace(" ", "\u3000" if len(lead) > 1 else "")) / 2 * 2 if lead else 0.0
+    return width(lead.replace(" ", "\u3000" if len(lead) > 1 else "")) / 2 * 2 if lead else 0.0
+
+
+def _indents(lines: list[_TextLine], typical: float) -> list[float]:
+    """Each line's indent; where the extraction kept none at all (pdftotext without
+    -layout), the first line of a paragraph is recognised by its width: a full line less
+    the two-character indent, after a line that ends a sentence or ends short."""
+    indents = [_lead_indent(t) for t in lines]
+    if any(i >= layout().indent_em for i in indents) or not typical:
+        return indents
+    first_width = typical - FIRST_LINE_INDENT_EM
+    for k, t in enumerate(lines):
+        # After a line that ends a sentence or stops short of the margin (a title, say); a
+        # first line found just before counts with its indent: it reaches the margin.
+        after_end = k == 0 or ends_sentence(lines[k - 1].text) or (
+            indents[k - 1] + width(lines[k - 1].text) < typical - LOST_INDENT_TOLERANCE)
+        if after_end and abs(width(t.text) - first_width) <= LOST_INDENT_TOLERANCE:
+            indents[k] = FIRST_LINE_INDENT_EM
+    return indents
+
+
+def _text_line(t: _TextLine, page: int, typical: float, signal: bool, indent: float) -> Line:
     return Line(text=t.text, page=page, indent=indent,
-                short=width(t.text) < typical - layout().short_by_em,
+                short=indent + width(t.text) < typical - layout().short_by_em,
                 ends_block=_trailing_space(t.raw) if signal else None)
 
 

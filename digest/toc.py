@@ -17,7 +17,8 @@ from digest.masthead import is_toc_heading
 from digest.models import Line, TocEntry
 from digest.text import ends_sentence, width
 
-LEADER = r"(?:\.{2,}|…+|·{2,}|・{2,}|‧{2,}|⋯+|．{2,}|_{3,}|-{3,}|—{3,}|。{3,})"
+# Leader dots may come out spaced (". . ."): a word processor spreads a short run of them.
+LEADER = r"(?:\.(?: ?\.)+|…+|·(?: ?·)+|・{2,}|‧{2,}|⋯+|．{2,}|_{3,}|-{3,}|—{3,}|。{3,})"
 # A page number; its digits may come out spaced when drawn one by one ("1 5").
 PAGE = r"(?P<page>\d(?: ?\d){0,3})"
 _ENTRY_RES = (

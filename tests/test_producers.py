@@ -3,8 +3,8 @@ scripts/make_office_sample.py) and the text of the reportlab samples as poppler'
 writes it (with -layout, and plain). All 22 articles of each are checked against the ground
 truth like tests/test_issue.py does: section, title, page, TOC page and paragraphs (compact).
 
-What fails today is marked ``xfail(strict=True)`` with the cause, so that the suite passes,
-the failures stay visible, and a fix shows up as an XPASS to unmark.
+What cannot work is marked ``xfail(strict=True)`` with the cause, so that the failure stays
+visible and a fix shows up as an XPASS to unmark.
 """
 
 from __future__ import annotations
@@ -26,27 +26,14 @@ PLAIN = "issue-200-stale.pdftotext.txt"
 # Each sample and the PDF whose ground truth it shares (a text is its PDF's extraction).
 PRODUCERS = {OFFICE: OFFICE, LAYOUT: "issue-200.pdf", PLAIN: "issue-200-stale.pdf"}
 
-LEADERS = "spaced leader dots ('领域. . .11': LibreOffice spreads a short run) are no TOC leader"
-SHORT_FIRST = ("a paragraph's first line counts as short: pages._text_line measures the text "
-               "without its indent, so every paragraph breaks after its first line")
-EXTRA_TITLE = SHORT_FIRST + "; one such line is also taken for a title, shifting the rest"
-HEADERS = ("running header lines ('长三角每周要讯' / '2020年第200期') are not removed from "
-           "form-feed pages of text and become titles")
-LOST_INDENT = "plain pdftotext drops first-line indents: first lines end paragraphs"
-AMBIGUOUS = ("a near-full-width title then a first line that ends a sentence: with the indents "
-             "lost, the line reads as a one-line paragraph")
+AMBIGUOUS = ("plain pdftotext drops first-line indents; this near-full-width title followed by a "
+             "first line that ends a sentence reads as a title then a one-line paragraph: "
+             "without the indent the two cannot be told apart")
 
-XFAIL: dict[tuple[str, int], str] = {
-    **{(OFFICE, seq): LEADERS for seq in range(9, 15)},
-    **{(LAYOUT, seq): SHORT_FIRST for seq in range(1, 18)},
-    **{(LAYOUT, seq): EXTRA_TITLE for seq in range(18, 23)},
-    **{(PLAIN, seq): HEADERS + "; " + LOST_INDENT for seq in range(1, 23)},
-}
-XFAIL[(PLAIN, 9)] += "; " + AMBIGUOUS
-TOC_XFAIL = {OFFICE: LEADERS}
-TRAILING_FF = "pdftotext ends the last page with a form feed too: one empty page more"
-PAGES_XFAIL = {LAYOUT: TRAILING_FF, PLAIN: TRAILING_FF}
-STATUS_XFAIL = {OFFICE: LEADERS, LAYOUT: EXTRA_TITLE, PLAIN: HEADERS}
+XFAIL: dict[tuple[str, int], str] = {(PLAIN, 9): AMBIGUOUS}
+TOC_XFAIL: dict[str, str] = {}
+PAGES_XFAIL: dict[str, str] = {}
+STATUS_XFAIL: dict[str, str] = {}
 
 
 @lru_cache
