@@ -29,7 +29,7 @@ DELTA = ("上海", "江苏", "浙江", "安徽")
 # from places_curated.tsv.
 ADMIN_KINDS = ("province", "prefecture", "county")
 CROSS, MULTI, ZONE = "cross", "multi", "zone"
-ABBREV_ALONE, ABBREV_RUN = "abbrev-alone", "abbrev-run"
+ABBREV_ALONE, ABBREV_RUN, ABBREV_HEAD = "abbrev-alone", "abbrev-run", "abbrev-head"
 NOT_PLACE, NOT_REGION = "not-place", "not-region"
 MIN_PREFIX, MAX_PREFIX = 2, 8  # lengths of a place name at the start of a longer word
 
@@ -48,7 +48,7 @@ class Place:
 
     @property
     def is_abbrev(self) -> bool:
-        return self.kind in (ABBREV_ALONE, ABBREV_RUN)
+        return self.kind in (ABBREV_ALONE, ABBREV_RUN, ABBREV_HEAD)
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Gazetteer:
     not_regions: frozenset[str]  # 上海合作组织: one token, but no mention of 上海
     provinces: tuple[str, ...]  # the 34 short names, in adcode order
     org_cues: frozenset[str]
+    org_before_cues: frozenset[str]
     venue_cues: frozenset[str]
     road_cues: frozenset[str]
     section_hints: dict[str, str]
@@ -93,7 +94,7 @@ class Gazetteer:
         (上海, 上海市, 沪 for 上海; 长三角, 三省一市 … for 长三角): words that add nothing as
         keywords of an article already filed under those regions."""
         wanted = set(regions)
-        kinds = ("province", CROSS, ABBREV_ALONE, ABBREV_RUN)
+        kinds = ("province", CROSS, ABBREV_ALONE, ABBREV_RUN, ABBREV_HEAD)
         return frozenset(n for n, p in self.places.items()
                          if p.kind in kinds and set(p.regions) & wanted)
 
@@ -159,6 +160,7 @@ def load() -> Gazetteer:
         not_regions=frozenset(not_regions),
         provinces=tuple(provinces),
         org_cues=frozenset(c for c, kind in cues if kind == "org"),
+        org_before_cues=frozenset(c for c, kind in cues if kind == "org-before"),
         venue_cues=frozenset(c for c, kind in cues if kind == "venue"),
         road_cues=frozenset(c for c, kind in cues if kind == "road"),
         section_hints={"".join(s.split()): hint for s, hint in _rows("sections.tsv")},

@@ -75,7 +75,8 @@ def mentions(tokens: Sequence[str], gaz: Gazetteer | None = None) -> list[Mentio
             kind = _kind(tokens, i, place, gaz, previous, rest)
             found += [Mention(r, (i, j), kind) for j, r in enumerate(place.regions)]
         elif abbrev:
-            found += [Mention(r, (i, j), ABBREV) for j, r in enumerate(abbrev)]
+            kind = VENUE if i > 0 and tokens[i - 1] in gaz.venue_cues else ABBREV
+            found += [Mention(r, (i, j), kind) for j, r in enumerate(abbrev)]
         previous = found[-1].kind if found and found[-1].order[0] == i else None
     return found
 
@@ -96,7 +97,8 @@ def _kind(tokens: Sequence[str], i: int, place, gaz: Gazetteer, previous: str | 
         return CROSS
     # 江苏 银行 (the next token) or 上海证券交易所 (the rest of the same word): a name.
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
-    if following in gaz.org_cues or any(rest.startswith(cue) for cue in gaz.org_cues):
+    if following in gaz.org_cues or any(rest.startswith(cue) for cue in gaz.org_cues) \
+            or (i > 0 and tokens[i - 1] in gaz.org_before_cues):
         return ORG
     # "在浙江湖州召开": a place right after a venue is part of the same venue.
     if i > 0 and (tokens[i - 1] in gaz.venue_cues or previous == VENUE):
@@ -113,7 +115,8 @@ def _abbrev_regions(tokens: Sequence[str], i: int, gaz: Gazetteer) -> list[str]:
     tok = tokens[i]
     if not _is_abbrev_token(tok, gaz):
         return []
-    in_run = len(tok) > 1 or any(
+    heads = i == 0 and len(tokens) > 1 and len(tok) == 1 and gaz.lookup(tok).kind == gazetteer.ABBREV_HEAD
+    in_run = heads or len(tok) > 1 or any(
         0 <= j < len(tokens) and _is_abbrev_token(tokens[j], gaz) for j in (i - 1, i + 1))
     if in_run:
         return [gaz.lookup(c).region for c in tok]
@@ -123,7 +126,7 @@ def _abbrev_regions(tokens: Sequence[str], i: int, gaz: Gazetteer) -> list[str]:
 
 def _merge_delta(found: list[Mention], at: int) -> list[Mention]:
     """Fold delta-province mentions into 长三角 when ``at`` or more provinces are named."""
-    named = {m.region for m in found if m.region in DELTA and m.kind != VENUE}
+    named = {m.region for m in found if m.region in DELTA and m.kind not in WEAK}
     if len(named) < at:
         return found
     return [Mention(DELTA_LABEL, m.order, m.kind) if m.region in DELTA and m.kind != VENUE
