@@ -14,6 +14,7 @@ import io
 import logging
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from digest.errors import EncryptedError, InputError
 from digest.text import width
@@ -24,6 +25,8 @@ SAME_LINE = 0.45
 DUPLICATE_OFFSET = 0.35
 # A horizontal gap wider than this fraction of the font size becomes a space.
 GAP_SPACE = 0.3
+# How many runs back a fake-bold duplicate is looked for (it follows its original closely).
+DUPLICATE_WINDOW = 8
 # Digits drawn one by one ("１" "５") belong to one number unless a whole em apart.
 DIGIT_GAP = 1.0
 # Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
@@ -99,19 +102,22 @@ def _read_page(page) -> RawPage:
     runs: list[Run] = []
 
     def visit(text, cm, tm, font_dict, font_size):
-        if not text or not text.strip():
+        text = text.strip("\n")
+        if not text or text.isspace():
             return
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
-        font = str(font_dict.get("/BaseFont", "")) if font_dict else ""
+        font = font_dict.get("/BaseFont", "") if font_dict else ""
         size = (font_size or 1.0) * (scale or 1.0)
         start = x
-        if runs and abs(runs[-1].reported_x - x) < 1e-3 and abs(runs[-1].y - y) < 1e-3:
-            # pypdf reports the line's start again for text that continues it (after a font
-            # switch, say): the run really starts where the previous one ends.
-            start = runs[-1].end
-        runs.append(Run(start, y, size, font, text.strip("\n"), reported_x=x))
+        if runs:
+            last = runs[-1]
+            if abs(last.reported_x - x) < 1e-3 and abs(last.y - y) < 1e-3:
+                # pypdf reports the line's start again for text that continues it (after a
+                # font switch, say): the run really starts where the previous one ends.
+                start = last.end
+        runs.append(Run(start, y, size, font, text, reported_x=x))
 
     page.extract_text(visitor_text=visit)
     box = page.mediabox
@@ -129,14 +135,22 @@ def _count_images(page) -> int:
 
 
 def _dedupe(runs: list[Run]) -> list[Run]:
+    """Drop a run drawn again a hair's breadth from an identical one (fake bold)."""
     kept: list[Run] = []
     for run in runs:
         tol = DUPLICATE_OFFSET * run.size
-        if any(k.text == run.text and 0 < abs(k.x - run.x) + abs(k.y - run.y) < tol
-               for k in kept[-8:]):
-            continue
-        kept.append(run)
+        for k in kept[-DUPLICATE_WINDOW:]:
+            if k.text == run.text and 0 < abs(k.x - run.x) + abs(k.y - run.y) < tol:
+                break
+        else:
+            kept.append(run)
     return kept
+
+
+@lru_cache(maxsize=256)
+def _is_bold(font: str) -> bool:
+    name = str(font).lower()
+    return any(marker in name for marker in BOLD_MARKERS)
 
 
 def _lines(runs: list[Run]) -> list[RawLine]:
@@ -159,6 +173,6 @@ def _join(row: list[Run]) -> RawLine:
         parts.append(run.text)
     chars = sum(len(r.text) for r in row)
     size = sum(r.size * len(r.text) for r in row) / max(chars, 1)
-    bold_chars = sum(len(r.text) for r in row if any(m in r.font.lower() for m in BOLD_MARKERS))
+    bold_chars = sum(len(r.text) for r in row if _is_bold(r.font))
     return RawLine("".join(parts), row[0].x, max(r.end for r in row), row[0].y, size,
                    bold_chars * 2 > chars)
