@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from digest.config import layout
 from digest.models import Document, Line, Page
 from digest.pdf import RawLine, RawPage
-from digest.text import clean_line, ends_sentence, width
+from digest.text import CLOSERS, clean_line, ends_sentence, width
 
 # A centred line leaves at least this much room (in body em) on both sides, and the two
 # margins differ by less than the tolerance (estimated glyph widths are approximate).
@@ -142,6 +142,7 @@ class _TextLine:
     text: str
     lead_space: bool
     marker: int | None  # page number if this line is a page footer/header
+    blank_after: bool = False  # a blank line follows it
 
 
 def from_text(text: str, source: str, sha: str) -> Document:
@@ -163,7 +164,7 @@ def from_text(text: str, source: str, sha: str) -> Document:
     warnings += more if any(n is not None for n, _ in pages_lines) else []
     every = [t for _, ls in pages_lines for t in ls]
     typical = _typical_width(every)
-    signal = _block_signal(every)
+    signal = _block_signal(every) or (BLANK_SIGNAL if _blank_lines_separate(every) else False)
     indents = iter(_indents(every, typical))
     pages = tuple(
         Page(i, numbers[i], tuple(_text_line(t, i, typical, signal, next(indents)) for t in ls))
@@ -185,11 +186,17 @@ def _drop_running_text_lines(pages_lines: list[tuple[int | None, list[_TextLine]
 
 def _text_lines(chunk: str) -> list[_TextLine]:
     bare_ok = layout().bare_number_in_text
-    out = []
+    out: list[_TextLine] = []
     for raw in chunk.split("\n"):
         cleaned = clean_line(raw, keep_clause_space=True)
         if cleaned:
             out.append(_TextLine(raw, cleaned, raw[:1].isspace(), page_number(cleaned, bare_ok=bare_ok)))
+        elif out and not raw.strip():
+            out[-1].blank_after = True
+    # Blank lines around a footer or at a page's end are the page's margin, not a block end.
+    for t, nxt in zip(out, [*out[1:], None]):
+        if nxt is None or nxt.marker is not None:
+            t.blank_after = False
     return out
 
 
@@ -223,17 +230,45 @@ def _indents(lines: list[_TextLine], typical: float) -> list[float]:
     for k, t in enumerate(lines):
         # After a line that ends a sentence or stops short of the margin (a title, say); a
         # first line found just before counts with its indent: it reaches the margin.
-        after_end = k == 0 or ends_sentence(lines[k - 1].text) or (
+        after_end = k == 0 or _ends_with_paragraph_mark(lines[k - 1].text) or (
             indents[k - 1] + width(lines[k - 1].text) < typical - LOST_INDENT_TOLERANCE)
         if after_end and abs(width(t.text) - first_width) <= LOST_INDENT_TOLERANCE:
             indents[k] = FIRST_LINE_INDENT_EM
     return indents
 
 
+def _ends_with_paragraph_mark(text: str) -> bool:
+    """Ends like a paragraph can ("。" but not "；": enumerations run on with semicolons)."""
+    stripped = text.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in layout().para_ends
+
+
 def _text_line(t: _TextLine, page: int, typical: float, signal: bool, indent: float) -> Line:
     return Line(text=t.text, page=page, indent=indent,
                 short=indent + width(t.text) < typical - layout().short_by_em,
-                ends_block=_trailing_space(t.raw) if signal else None)
+                ends_block=_ends_block(t, signal))
+
+
+BLANK_SIGNAL = "blank"  # blank lines, not trailing spaces, mark the ends of blocks
+
+
+def _ends_block(t: _TextLine, signal) -> bool | None:
+    """What the extraction says about the end of a block at this line: trailing spaces
+    say yes or no; a blank line says yes, its absence nothing (a title may sit right above
+    its body)."""
+    if signal == BLANK_SIGNAL:
+        return True if t.blank_after else None
+    return _trailing_space(t.raw) if signal else None
+
+
+# Blank lines mark blocks when they follow some lines but not (nearly) all: an extraction
+# that puts a blank line after every line says nothing with them.
+BLANK_SIGNAL_SHARE = (0.02, 0.6)
+
+
+def _blank_lines_separate(lines: list[_TextLine]) -> bool:
+    share = sum(t.blank_after for t in lines) / max(len(lines), 1)
+    return BLANK_SIGNAL_SHARE[0] <= share <= BLANK_SIGNAL_SHARE[1]
 
 
 def _trailing_space(raw: str) -> bool:

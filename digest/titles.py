@@ -86,8 +86,8 @@ def _text_heading(lines: list[Line], i: int, stop: int) -> int:
     """Plain text: a one-line block between a paragraph's end and body text or a title.
 
     Where the extraction marks block ends, a title is a block of its own. Otherwise a title
-    must be clearly narrower than a paragraph's first line (whose indent extraction lost) and
-    be followed by a line that starts a paragraph rather than one of full width.
+    must be clearly narrower than a paragraph's first line, whose indent the extraction may
+    have lost (a paragraph's last line, as short, ends in punctuation and is no candidate).
     """
     line = lines[i]
     nxt = lines[i + 1] if i + 1 < stop else None
@@ -98,7 +98,7 @@ def _text_heading(lines: list[Line], i: int, stop: int) -> int:
         return 1 if line.ends_block else 0
     full = _full_width(lines, i, stop)
     narrow = width(line.text) < full - layout().indent_em - PARAGRAPH_INDENT_SLACK
-    return 1 if narrow and (nxt.short or ends_sentence(nxt.text)) else 0
+    return 1 if narrow else 0
 
 
 # How much narrower than an indented first line a plain-text title must be, in em.
