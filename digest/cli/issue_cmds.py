@@ -17,6 +17,7 @@ from digest.cli.common import (
     boundary,
     console,
     print_json,
+    progress,
     stdout_is_terminal,
     warn_all,
 )
@@ -110,10 +111,13 @@ def export(
         from digest.issue import parse_issue
 
         rows = []
-        for path in issues:
-            parsed = enrich_issue(parse_issue(path, password=password))
-            warn_all(parsed.warnings, parsed.source)
-            rows += issue_rows(parsed)
+        with progress(len(issues), "Reading issues") as bar:
+            task = bar.add_task("Reading issues", total=len(issues))
+            for path in issues:
+                parsed = enrich_issue(parse_issue(path, password=password))
+                warn_all(parsed.warnings, parsed.source)
+                rows += issue_rows(parsed)
+                bar.advance(task)
     write_output(lambda out: write_rows(rows, fmt, out, bom=bom), output)
 
 
