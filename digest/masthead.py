@@ -28,6 +28,7 @@ class _Patterns:
     total: re.Pattern
     dates: tuple[re.Pattern, ...]
     labels: tuple[str, ...]
+    verbs: tuple[str, ...]
     endings: tuple[str, ...]
     toc_headings: frozenset[str]
 
@@ -38,7 +39,7 @@ def patterns() -> _Patterns:
     return _Patterns(
         re.compile(raw["issue_number"]), re.compile(raw["total_number"]),
         tuple(re.compile(p) for p in raw["dates"]), tuple(raw["publisher_labels"]),
-        tuple(raw["publisher_endings"]), frozenset(raw["toc_headings"]),
+        tuple(raw["publisher_verbs"]), tuple(raw["publisher_endings"]), frozenset(raw["toc_headings"]),
     )
 
 
@@ -122,8 +123,12 @@ def _publisher_beside(text: str, m: re.Match) -> str | None:
 
 
 def _strip_label(text: str) -> str:
+    """"主办：某某办公室" and "某某研究室编" → the organisation's name."""
     for label in patterns().labels:
         text = re.sub(f"^{label} *[：:]? *", "", text)
+    for verb in patterns().verbs:
+        if text.endswith(verb) and text[: -len(verb)].endswith(patterns().endings):
+            return text[: -len(verb)].strip()
     return text.strip()
 
 

@@ -87,7 +87,9 @@ def repair_mojibake(s: str) -> str:
 
 def _redecode(m: re.Match) -> str:
     run = m.group(0)
-    if sum(ch >= "\x80" for ch in run) < MOJIBAKE_MIN_HIGH:
+    high = [ch for ch in run if ch >= "\x80"]
+    # Dot leaders (·······) are Latin-1 too; GBK text gives varied bytes.
+    if len(high) < MOJIBAKE_MIN_HIGH or len(set(high)) < 2:
         return run
     try:
         decoded = run.encode("latin-1").decode("gbk")

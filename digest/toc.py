@@ -19,6 +19,7 @@ from digest.text import ends_sentence, width
 
 # Leader dots may come out spaced (". . ."): a word processor spreads a short run of them.
 LEADER = r"(?:\.(?: ?\.)+|…+|·(?: ?·)+|・{2,}|‧{2,}|⋯+|．{2,}|_{3,}|-{3,}|—{3,}|。{3,})"
+LEADER_CHARS = ".…·・‧⋯．_-—。 "
 # A page number; its digits may come out spaced when drawn one by one ("1 5").
 PAGE = r"(?P<page>\d(?: ?\d){0,3})"
 _ENTRY_RES = (
@@ -55,7 +56,10 @@ def _parse(text: str) -> _Parsed:
         if m := rx.match(text):
             page = m.groupdict().get("page")
             number = int(page.replace(" ", "")) if page else None
-            return _Parsed("entry" if page else "open", m.group("title").strip(), number)
+            title = m.group("title").strip().rstrip(LEADER_CHARS).strip()
+            if not title:  # leaders and a page under a wrapped title
+                return _Parsed("number", page=number) if number is not None else _Parsed("note")
+            return _Parsed("entry" if page else "open", title, number)
     m = _BARE_ENTRY_RE.match(text)
     if m and len(m.group("title")) >= BARE_ENTRY_MIN_CHARS and not ends_sentence(m.group("title")):
         return _Parsed("entry", m.group("title").strip(), int(m.group("page")))
