@@ -9,6 +9,7 @@ Every expected value below was read off the file by hand."""
 import datetime as dt
 
 from conftest import REPO
+
 from digest.issue import parse_issue
 from digest.models import Status
 

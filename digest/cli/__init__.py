@@ -33,10 +33,8 @@ def _root(
     state.quiet = quiet
 
 
-# Registration: importing the modules adds their commands to ``app``.
-from digest.cli import issue_cmds  # noqa: E402,F401
-from digest.cli import library_cmds  # noqa: E402,F401
-from digest.cli import summary_cmd  # noqa: E402,F401
+# Registration: importing the modules adds their commands to ``app`` (so they come last).
+from digest.cli import issue_cmds, library_cmds, summary_cmd  # noqa: E402, F401, I001
 
 
 def main() -> None:
