@@ -81,6 +81,9 @@ def path_cmd(library: LibraryOpt = None) -> None:
     print(library_path(library))
 
 
+ADD_WARNINGS_SHOWN = 2  # per file: adding many issues must not bury the summary line
+
+
 @app.command("add")
 @boundary
 def add_cmd(
@@ -101,7 +104,11 @@ def add_cmd(
     for o in result.failed:
         err(f"Error: {o.message}")
     for o in result.added:
-        warn_all(o.warnings, o.path)
+        if len(o.warnings) > ADD_WARNINGS_SHOWN:  # a stale TOC warns once per article
+            warn_all([f"{len(o.warnings)} warnings (`digest toc {o.path}` lists them), "
+                      f"the first: {o.warnings[0]}"], o.path)
+        else:
+            warn_all(o.warnings, o.path)
     if as_json:
         print_json([_plain(dataclasses.asdict(o)) for o in result.outcomes])
     else:
