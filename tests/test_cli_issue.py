@@ -147,3 +147,10 @@ def test_toc_does_not_load_jieba():
     code = ("import sys; from typer.testing import CliRunner; import digest.cli; "
             f"CliRunner().invoke(digest.cli.app, ['toc', {ISSUE!r}]); print('jieba' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_version():
+    from digest import __version__
+
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"digest {__version__}\n")
