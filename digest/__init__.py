@@ -27,7 +27,10 @@ _EXPORTS = {
     "DigestError": "digest.errors",
     "issue_rows": "digest.export", "write_rows": "digest.export",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # noqa: RUF022 - grouped by stage, like _EXPORTS
+    "parse_issue", "parse_text", "enrich_issue", "Library",
+    "Issue", "Article", "TocEntry", "Masthead", "Status", "DigestError", "issue_rows", "write_rows",
+]
 
 if TYPE_CHECKING:
     from digest.enrich import enrich_issue
