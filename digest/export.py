@@ -20,7 +20,6 @@ BASE_FIELDS = (
 )
 ENRICHED_FIELDS = ("region", "regions", "keywords", "summary")
 FIELDS = BASE_FIELDS + ENRICHED_FIELDS
-LIST_FIELDS = ("regions", "keywords")
 CSV_LIST_JOINER = "、"  # the Chinese enumeration comma: how a list reads in a spreadsheet cell
 FORMATS = ("csv", "json", "jsonl", "md")
 

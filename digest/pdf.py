@@ -61,10 +61,7 @@ class RawLine:
 
 @dataclass(frozen=True)
 class RawPage:
-    width: float
-    height: float
     lines: tuple[RawLine, ...]
-    images: int  # image XObjects: a page of images and no text is a scan
 
 
 def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:
@@ -120,18 +117,7 @@ def _read_page(page) -> RawPage:
         runs.append(Run(start, y, size, font, text, reported_x=x))
 
     page.extract_text(visitor_text=visit)
-    box = page.mediabox
-    lines = tuple(_lines(_dedupe(runs)))
-    return RawPage(float(box.width), float(box.height), lines, _count_images(page))
-
-
-def _count_images(page) -> int:
-    try:
-        resources = page.get("/Resources") or {}
-        xobjects = resources.get("/XObject") or {}
-        return sum(1 for ref in xobjects.values() if ref.get_object().get("/Subtype") == "/Image")
-    except Exception:  # noqa: BLE001 - only a hint for the "scanned?" message
-        return 0
+    return RawPage(tuple(_lines(_dedupe(runs))))
 
 
 def _dedupe(runs: list[Run]) -> list[Run]:

@@ -30,7 +30,6 @@ _SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014-\u2027“”‘’"
-_CJK_RE = re.compile(f"[{CJK}]")
 # A space between two CJK characters, or between CJK and CJK punctuation.
 _CJK_SPACE_RE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}]) +(?=[{CJK}{CJK_PUNCT}])")
 # The same, but only where one side is a short run: letter-spacing ("目 录", "第 一 章").
@@ -152,14 +151,6 @@ def key(s: str) -> str:
 
 def ends_sentence(s: str) -> bool:
     return bool(_SENTENCE_END_RE.search(s.rstrip()))
-
-
-def has_cjk(s: str) -> bool:
-    return bool(_CJK_RE.search(s))
-
-
-def cjk_count(s: str) -> int:
-    return len(_CJK_RE.findall(s))
 
 
 def width(s: str) -> float:
