@@ -59,12 +59,12 @@ def build_issue(doc: Document) -> Issue:
     head = lines[: toc.start] if toc else [ln for ln in lines[:MASTHEAD_MAX_LINES] if ln.page == lines[0].page]
     masthead, head_end = read_masthead(head)
     body_start = toc.end if toc else head_end
-    titles, section_starts = _titles(lines, body_start, entries, doc.has_layout)
+    section_lines = _section_lines(lines, entries, body_start)
+    titles, section_starts = _titles(lines, body_start, entries, section_lines, doc.has_layout)
     if not titles and not entries:
         raise NotABulletinError(f"{doc.source}: no table of contents and no article titles found; "
                                 "is this a news bulletin?")
-    articles, warnings = _articles(doc, lines, titles, entries,
-                                   _section_lines(lines, entries, body_start), section_starts)
+    articles, warnings = _articles(doc, lines, titles, entries, section_lines, section_starts)
     return Issue(doc.source, doc.sha256, masthead, tuple(entries), tuple(articles),
                  pages=len(doc.pages), warnings=tuple(doc.warnings) + tuple(warnings))
 
@@ -75,7 +75,7 @@ def _section_lines(lines: list[Line], entries: list[TocEntry], start: int) -> di
     return {i: names[key(ln.text)] for i, ln in enumerate(lines[start:], start) if key(ln.text) in names}
 
 
-def _titles(lines: list[Line], start: int, entries: list[TocEntry],
+def _titles(lines: list[Line], start: int, entries: list[TocEntry], section_lines: dict[int, str],
             layout_known: bool) -> tuple[list[_Title], set[int]]:
     """Article titles in the body, and the lines that are section headings."""
     matched = match_titles(entries, lines, start)
@@ -83,7 +83,7 @@ def _titles(lines: list[Line], start: int, entries: list[TocEntry],
     bounds = [start, *[t.start for t in found], len(lines)]
     stops = [start, *[t.stop for t in found]]
     extra: list[_Title] = []
-    sections = set(_section_lines(lines, entries, start))
+    sections = set(section_lines)
     headings = []
     for lo, hi in zip(stops, bounds[1:]):
         headings += find_headings(lines, lo, hi, layout_known=layout_known)
