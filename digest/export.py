@@ -2,6 +2,10 @@
 
 A row is a plain dict with the fields below, in this order. Later stages add fields at the end;
 they never rename these.
+
+Bulletin text is third-party text: CSV cells that a spreadsheet would evaluate as formulas are
+neutralised and Markdown is escaped (rules in :mod:`digest.sanitize`) unless ``raw=True``,
+which pipelines that read the values back ask for. JSON and JSONL are data, written as is.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from digest.models import Article, Issue
+from digest.sanitize import md_inline, md_text, spreadsheet_cell
 
 BASE_FIELDS = (
     "source", "bulletin", "year", "issue", "date", "publisher",
@@ -52,13 +57,18 @@ def issue_rows(issue: Issue) -> list[dict]:
     return [article_row(issue, a) for a in issue.articles if a.body]
 
 
-def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, *, bom: bool = False) -> int:
-    """Write rows in ``fmt`` to ``out``; return how many were written."""
+def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, *, bom: bool = False,
+               raw: bool = False) -> int:
+    """Write rows in ``fmt`` to ``out``; return how many were written.
+
+    ``bom`` starts a CSV with a UTF-8 byte-order mark. ``raw`` writes CSV cells and Markdown
+    text exactly as stored, without formula neutralising or Markdown escaping.
+    """
     writer = {"csv": _write_csv, "json": _write_json, "jsonl": _write_jsonl, "md": _write_md}[fmt]
     rows = list(rows)
     if bom and fmt == "csv":
         out.write("\ufeff")
-    writer(rows, out)
+    writer(rows, out, raw=raw)
     return len(rows)
 
 
@@ -69,42 +79,45 @@ def _fields(rows: Sequence[dict]) -> list[str]:
     return fields
 
 
-def _write_csv(rows: Sequence[dict], out: TextIO) -> None:
+def _write_csv(rows: Sequence[dict], out: TextIO, *, raw: bool = False) -> None:
     w = csv.DictWriter(out, fieldnames=_fields(rows), extrasaction="ignore", lineterminator="\r\n")
     w.writeheader()
     for row in rows:
-        w.writerow({k: _csv_cell(v) for k, v in row.items()})
+        w.writerow({k: _csv_cell(v, raw) for k, v in row.items()})
 
 
-def _csv_cell(value):
+def _csv_cell(value, raw: bool = False):
     if isinstance(value, (list, tuple)):
-        return CSV_LIST_JOINER.join(map(str, value))
-    return "" if value is None else value
+        value = CSV_LIST_JOINER.join(map(str, value))
+    if value is None:
+        return ""
+    return value if raw else spreadsheet_cell(value)
 
 
-def _write_json(rows: Sequence[dict], out: TextIO) -> None:
+def _write_json(rows: Sequence[dict], out: TextIO, *, raw: bool = False) -> None:
     json.dump(list(rows), out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def _write_jsonl(rows: Sequence[dict], out: TextIO) -> None:
+def _write_jsonl(rows: Sequence[dict], out: TextIO, *, raw: bool = False) -> None:
     out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-def _write_md(rows: Sequence[dict], out: TextIO) -> None:
+def _write_md(rows: Sequence[dict], out: TextIO, *, raw: bool = False) -> None:
+    inline, text = (str, str) if raw else (md_inline, md_text)
     buf = io.StringIO()
     current = None
     for row in rows:
         head = (row.get("bulletin"), row.get("year"), row.get("issue"), row.get("source"))
         if head != current:
             current = head
-            buf.write(f"# {_issue_heading(row)}\n\n")
-        buf.write(f"## {row['title']}\n\n")
+            buf.write(f"# {inline(_issue_heading(row))}\n\n")
+        buf.write(f"## {inline(str(row['title']))}\n\n")
         meta = [row.get("section"), f"第 {row['page']} 页" if row.get("page") else None,
                 row.get("region")]
-        buf.write(" · ".join(str(x) for x in meta if x) + "\n\n")
+        buf.write(inline(" · ".join(str(x) for x in meta if x)) + "\n\n")
         for para in (row.get("body") or "").split("\n"):
-            buf.write(para + "\n\n")
+            buf.write(text(para) + "\n\n")
     out.write(buf.getvalue())
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from digest.gazetteer import DELTA, DELTA_LABEL
 from digest.models import Article, Issue, Masthead
+from digest.sanitize import md_inline, md_text
 
 HOME_ORDER = DELTA + (DELTA_LABEL,)
 UNPLACED = "未定地区"  # heading for articles whose text names no region
@@ -81,19 +82,22 @@ def where(entry: Entry, several: bool) -> str:
 
 
 def to_markdown(issues: Sequence[Issue], groups: Sequence[RegionGroup]) -> str:
-    """A Markdown digest to paste into a weekly report, the masthead on top."""
+    """A Markdown digest to paste into a weekly report, the masthead on top.
+
+    Bulletin text is escaped (:mod:`digest.sanitize`): a title renders as text, never as markup.
+    """
     several = len(issues) > 1
-    out = ["# " + "；".join(masthead_label(i.masthead, i.source) for i in issues), ""]
-    out += [f"{masthead_label(i.masthead, i.source)}：{issue_line(i)}" if several
-            else issue_line(i) for i in issues]
+    out = ["# " + md_inline("；".join(masthead_label(i.masthead, i.source) for i in issues)), ""]
+    out += [md_text(f"{masthead_label(i.masthead, i.source)}：{issue_line(i)}" if several
+                    else issue_line(i)) for i in issues]
     for group in groups:
-        out += ["", f"## {group.region}（{len(group.entries)} 篇）"]
+        out += ["", f"## {md_inline(group.region)}（{len(group.entries)} 篇）"]
         for entry in group.entries:
             a = entry.article
-            out += ["", f"### {a.title}", "", f"*{where(entry, several)}*", ""]
-            out.append(a.summary or "")
+            out += ["", f"### {md_inline(a.title)}", "", f"*{md_inline(where(entry, several))}*", ""]
+            out.append(md_text(a.summary or ""))
             if a.keywords:
-                out += ["", "关键词：" + KEYWORD_JOINER.join(a.keywords)]
+                out += ["", md_text("关键词：" + KEYWORD_JOINER.join(a.keywords))]
     return "\n".join(out) + "\n"
 
 

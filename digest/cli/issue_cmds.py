@@ -67,6 +67,9 @@ OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FI
                                              show_default=False)]
 BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so that "
                                       "Excel on a Chinese Windows machine opens it without garbled text.")]
+RawOpt = Annotated[bool, typer.Option("--raw", help="Write text exactly as stored: no leading ' on "
+                                      "CSV cells a spreadsheet would run as formulas (= + - @), no "
+                                      "Markdown escaping. For pipelines, not for spreadsheets.")]
 
 
 @app.command()
@@ -78,6 +81,7 @@ def export(
     format: Format = "csv",
     output: OutOpt = None,
     bom: BomOpt = False,
+    raw: RawOpt = False,
     password: PasswordOpt = None,
     query: Annotated[str | None, typer.Option("--query", metavar="QUERY", help=(
         "With no files: only library articles matching QUERY (as in `digest search`)."))] = None,
@@ -118,7 +122,7 @@ def export(
                 warn_all(parsed.warnings, parsed.source)
                 rows += issue_rows(parsed)
                 bar.advance(task)
-    write_output(lambda out: write_rows(rows, fmt, out, bom=bom), output)
+    write_output(lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw), output)
 
 
 def write_output(write, output: Path | None) -> None:
