@@ -43,6 +43,13 @@ class NotFoundError(DigestError):
     exit_code = 4
 
 
+class UsageError(DigestError):
+    """A value given on the command line is not valid (an unknown region, a bad date); the
+    message names the option and says what it accepts."""
+
+    exit_code = 2
+
+
 class QueryError(DigestError):
     """A search query could not be understood; the message carries a hint."""
 

@@ -73,7 +73,10 @@ def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, *, bom: bool = False
 
 
 def _fields(rows: Sequence[dict]) -> list[str]:
-    fields = list(FIELDS)
+    """The export fields in their order, then any others (search's score, list's id …); for
+    rows that are not articles, only the fields they have."""
+    present = {k for row in rows for k in row}
+    fields = [f for f in FIELDS if f in present or not rows or present >= set(BASE_FIELDS)]
     for row in rows:
         fields += [k for k in row if k not in fields]
     return fields

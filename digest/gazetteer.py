@@ -6,7 +6,8 @@
   one-character abbreviations;
 - ``region_cues.tsv``: words that turn a place next to them into an organisation's name or a
   venue;
-- ``sections.tsv``: section headings that hint at the region (域外动态: not the delta).
+- ``sections.tsv``: section headings that hint at the region (域外动态: not the delta);
+- ``groupings.tsv``: regional groupings (长三角, 京津冀, 成渝 …) and their member provinces.
 
 Loading is lazy and cached: nothing is read until a caller asks, so ``digest --help`` never pays
 for it. No jieba here: tokens.py gives these words to jieba.
@@ -14,10 +15,13 @@ for it. No jieba here: tokens.py gives these words to jieba.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from digest.errors import UsageError
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -32,6 +36,9 @@ CROSS, MULTI, ZONE = "cross", "multi", "zone"
 ABBREV_ALONE, ABBREV_RUN, ABBREV_HEAD = "abbrev-alone", "abbrev-run", "abbrev-head"
 NOT_PLACE, NOT_REGION = "not-place", "not-region"
 MIN_PREFIX, MAX_PREFIX = 2, 8  # lengths of a place name at the start of a longer word
+# An unknown region typed by a user: names at least this alike (difflib's ratio; one wrong
+# character of two is 0.5) are suggested, at most this many.
+CLOSE_AT, MAX_SUGGESTIONS = 0.5, 3
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,14 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Grouping:
+    """A regional grouping (长三角, 京津冀 …) and its member provinces, in summary order."""
+
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Gazetteer:
     places: dict[str, Place]
     not_regions: frozenset[str]  # 上海合作组织: one token, but no mention of 上海
@@ -61,6 +76,7 @@ class Gazetteer:
     venue_cues: frozenset[str]
     road_cues: frozenset[str]
     section_hints: dict[str, str]
+    groupings: dict[str, Grouping] = field(default_factory=dict)
 
     def lookup(self, name: str) -> Place | None:
         return self.places.get(name)
@@ -81,8 +97,8 @@ class Gazetteer:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """Every region label: the provinces and 长三角."""
-        return self.provinces + (DELTA_LABEL,)
+        """Every region label: the provinces and the groupings (长三角, 京津冀 …)."""
+        return self.provinces + tuple(self.groupings)
 
     def words(self) -> list[str]:
         """Names to give a word segmenter so each one stays a single token."""
@@ -113,11 +129,47 @@ class Gazetteer:
         return self.section_hints.get("".join((section or "").split()))
 
     def label(self, name: str) -> str | None:
-        """The region label a user typed, by any of its names (江苏省 → 江苏), or None."""
+        """The region label a user typed, by any of its names (江苏省, 苏 → 江苏), or None."""
+        name = name.strip()
         if name in self.labels:
             return name
-        place = self.lookup(name.strip())
-        return place.region if place and place.kind in ("province", CROSS) else None
+        place = self.lookup(name)
+        if place is None or len(place.regions) != 1:
+            return None
+        return place.region if place.kind in ("province", CROSS) or place.is_abbrev else None
+
+    def resolve(self, name: str, option: str = "region") -> str:
+        """The region label for ``name`` as :meth:`label`, or a ``UsageError`` that names
+        ``option`` and suggests the labels meant (南京 → 江苏; 江酥 → 江苏)."""
+        label = self.label(name)
+        if label is not None:
+            return label
+        raise UsageError(f"{option} {name}: {self._why_not(name.strip())} Give a province by "
+                         "its name or abbreviation (江苏, 江苏省, 苏) or a grouping "
+                         f"({', '.join(list(self.groupings)[:4])} …).")
+
+    def _why_not(self, name: str) -> str:
+        place = self.lookup(name)
+        if place is not None:
+            meant = place.regions
+            said = f"a place in {'、'.join(meant)}, not a region;"
+        else:
+            meant = self._close_labels(name)
+            said = "not a region;"
+        return f"{said} did you mean {' or '.join(meant)}?" if meant else "not a region."
+
+    def _close_labels(self, name: str) -> tuple[str, ...]:
+        """Labels whose names look like ``name`` (a typo: 江酥 → 江苏), best first."""
+        names = [n for n, p in self.places.items() if p.kind in ("province", CROSS)]
+
+        def likeness(other: str) -> tuple[float, int]:
+            same_start = next((i for i, (a, b) in enumerate(zip(name, other)) if a != b),
+                              min(len(name), len(other)))
+            return difflib.SequenceMatcher(None, name, other).ratio(), same_start
+
+        close = sorted((n for n in set(names) | set(self.labels) if likeness(n)[0] >= CLOSE_AT),
+                       key=likeness, reverse=True)
+        return tuple(dict.fromkeys(self.label(n) for n in close))[:MAX_SUGGESTIONS]
 
 
 def _rows(name: str) -> Iterator[list[str]]:
@@ -131,6 +183,11 @@ def _rows(name: str) -> Iterator[list[str]]:
 def _admin_places() -> Iterator[Place]:
     for name, region, level, _form, _code in _rows("gazetteer.tsv"):
         yield Place(name, (region,), level)
+
+
+def _groupings() -> Iterator[Grouping]:
+    for name, members, *_ in _rows("groupings.tsv"):
+        yield Grouping(name, tuple(members.split("|")))
 
 
 def _curated_places() -> Iterator[Place]:
@@ -164,4 +221,5 @@ def load() -> Gazetteer:
         venue_cues=frozenset(c for c, kind in cues if kind == "venue"),
         road_cues=frozenset(c for c, kind in cues if kind == "road"),
         section_hints={"".join(s.split()): hint for s, hint in _rows("sections.tsv")},
+        groupings={g.name: g for g in _groupings()},
     )

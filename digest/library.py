@@ -264,7 +264,7 @@ class Hit:
 class Filters:
     """Search and export filters; text filters match when the field contains the value."""
 
-    region: str | None = None
+    regions: tuple[str, ...] = ()  # region labels (江苏, 长三角): the main region is one of them
     section: str | None = None
     bulletin: str | None = None
     since: dt.date | None = None
@@ -272,8 +272,11 @@ class Filters:
 
     @classmethod
     def parse(cls, *, region=None, section=None, bulletin=None, since=None, until=None):
-        """Filters from command-line strings; dates as YYYY, YYYY-MM or YYYY-MM-DD."""
-        return cls(region or None, section or None, bulletin or None,
+        """Filters from command-line strings; dates as YYYY, YYYY-MM or YYYY-MM-DD.
+
+        ``region`` is a label or a list of labels (江苏, not 江苏省: see ``Gazetteer.resolve``)."""
+        regions = (region,) if isinstance(region, str) else tuple(region or ())
+        return cls(regions, section or None, bulletin or None,
                    date_bound(since, end=False), date_bound(until, end=True))
 
     def sql(self) -> tuple[str, list]:
@@ -283,8 +286,10 @@ class Filters:
         an article to read.
         """
         conds, params = ["a.body != ''"], []
-        for column, value in (("a.region", self.region), ("a.section", self.section),
-                              ("i.bulletin", self.bulletin)):
+        if self.regions:
+            conds.append(f"a.region IN ({', '.join('?' * len(self.regions))})")
+            params += self.regions
+        for column, value in (("a.section", self.section), ("i.bulletin", self.bulletin)):
             if value:
                 conds.append(f"instr({column}, ?) > 0")
                 params.append(value)

@@ -232,7 +232,7 @@ def test_filters_narrow_by_region_section_bulletin_and_date(lib):
     lib.store(small_issue("b", [("上海养老二", "养老。")], region="上海", section="经验交流",
                           bulletin="另一要讯", date=dt.date(2021, 5, 1)))
     lib.store(small_issue("c", [("无日期养老", "养老。")], date=None))
-    assert titles(lib.search("养老", Filters(region="江苏"))) == ["江苏养老一"]
+    assert titles(lib.search("养老", Filters(regions=("江苏",)))) == ["江苏养老一"]
     assert titles(lib.search("养老", Filters(section="经验"))) == ["上海养老二"]
     assert titles(lib.search("养老", Filters(bulletin="另一"))) == ["上海养老二"]
     assert titles(lib.search("养老", Filters.parse(since="2021"))) == ["上海养老二"]

@@ -63,12 +63,15 @@ def test_several_issues_merge_under_one_heading_per_region():
 def test_unknown_region_is_an_error():
     result = run(SAMPLE, "--region", "火星")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == ("Error: --region 火星: not a region; use a province's short name "
-                             "(上海, 广东, 内蒙古 …) or 长三角\n")
+    assert result.stderr == (
+        "Error: --region 火星: not a region. Give a province by its name or abbreviation (江苏, "
+        "江苏省, 苏) or a grouping (长三角, 京津冀, 粤港澳大湾区, 成渝 …).\n")
 
 
 def test_bad_format_and_too_small_limit_are_errors():
-    assert run(SAMPLE, "--format", "xml").stderr == "Error: --format xml: choose one of text, md, json\n"
+    result = run(SAMPLE, "--format", "xml")
+    assert result.exit_code == 2 and result.stderr.splitlines()[-1].endswith(
+        "'xml' is not one of 'table', 'text', 'md', 'json'.")
     result = run(SAMPLE, "--max-chars", "5")
     assert (result.exit_code, result.stderr) == (2, "Error: --max-chars 5: give at least 20\n")
 

@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from digest.cli.common import state
+from digest.cli.helpfmt import App
 
-app = typer.Typer(
+app = App(
     name="digest",
     help="Read Chinese government news bulletins: rebuilt tables of contents, per-region "
     "digests, a searchable library of issues, and exports.\n\n"

@@ -11,10 +11,11 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
+from digest.cli.options import Fmt
 from digest.errors import DigestError
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, not the user's input
@@ -28,10 +29,8 @@ class State:
 
 state = State()
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON (UTF-8, not escaped).")]
-PasswordOpt = Annotated[
-    str | None, typer.Option("--password", help="Password for an encrypted PDF.", show_default=False)
-]
+# The shared options live in digest.cli.options; these two names stay importable from here.
+from digest.cli.options import JsonOpt, PasswordOpt  # noqa: E402, F401
 
 
 def boundary(fn):
@@ -86,6 +85,35 @@ def stdout_is_terminal() -> bool:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def cell(value) -> str:
+    """A value as one line of text for a table or TSV cell."""
+    return "" if value is None else " ".join(str(value).split())
+
+
+def write_records(records: list[dict], fmt: Fmt) -> None:
+    """Records as JSON, JSON lines or CSV (with a header; lists joined by 、)."""
+    from digest.export import write_rows
+
+    if fmt == Fmt.json:
+        return print_json(records)
+    write_rows(records, fmt.value, sys.stdout)
+
+
+def table(columns: tuple[str, ...], rows: list[tuple], fmt: Fmt = Fmt.table) -> None:
+    """A rich table (``Fmt.table``), else tab-separated lines."""
+    if fmt != Fmt.table:
+        for row in rows:
+            print("\t".join(cell(v) for v in row))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(*columns, box=None, header_style="bold")
+    for row in rows:
+        grid.add_row(*(Text(cell(v)) for v in row))  # Text: no markup read in titles
+    console().print(grid)
 
 
 def console():

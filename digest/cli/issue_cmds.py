@@ -12,34 +12,42 @@ import typer
 
 from digest.cli import app
 from digest.cli.common import (
-    JsonOpt,
-    PasswordOpt,
     boundary,
     console,
     print_json,
     progress,
-    stdout_is_terminal,
+    table,
     warn_all,
+    write_records,
 )
-from digest.cli.library_cmds import (
+from digest.cli.library_cmds import filters, library_rows
+from digest.cli.options import (
     BulletinOpt,
+    Fmt,
+    JsonOpt,
     LibraryOpt,
+    OutputOpt,
+    PasswordOpt,
     RegionOpt,
     SectionOpt,
     SinceOpt,
     UntilOpt,
-    filters,
-    library_rows,
+    format_option,
+    output_format,
 )
-from digest.errors import DigestError, InputError
+from digest.errors import DigestError, UsageError
 
 IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
-                                         metavar="ISSUE")]
+                                         metavar="ISSUE", show_default=False)]
+TocFormat = format_option(Fmt.table, Fmt.text, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl,
+                          default_help="table on a terminal, else text")
+ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, default_help="csv")
 
 
 @app.command()
 @boundary
-def toc(issue: IssueArg, json: JsonOpt = False, password: PasswordOpt = None) -> None:
+def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
+        password: PasswordOpt = None) -> None:
     """Rebuild an issue's table of contents from its body.
 
     Shows the masthead, then every article by section with the page it really starts on,
@@ -50,21 +58,21 @@ def toc(issue: IssueArg, json: JsonOpt = False, password: PasswordOpt = None) ->
     from digest.cli import render
     from digest.issue import parse_issue
 
+    fmt = output_format(format, json, piped=Fmt.text)
     parsed = parse_issue(issue, password=password)
-    if json:
-        print_json(render.toc_json(parsed))
-    elif stdout_is_terminal():
+    if fmt == Fmt.json:
+        return print_json(render.toc_json(parsed))
+    if fmt == Fmt.table:
         console().print(render.toc_table(parsed))
-    else:
+    elif fmt == Fmt.text:
         print(render.toc_plain(parsed))
-    if not json:
-        warn_all(parsed.warnings, parsed.source)
+    elif fmt == Fmt.tsv:
+        table((), [tuple(a.values()) for a in render.toc_json(parsed)["articles"]], fmt)
+    else:
+        write_records(render.toc_json(parsed)["articles"], fmt)
+    warn_all(parsed.warnings, parsed.source)
 
 
-Format = Annotated[str, typer.Option("--format", "-f", help="csv, json, jsonl or md.",
-                                     case_sensitive=False)]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
-                                             show_default=False)]
 BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so that "
                                       "Excel on a Chinese Windows machine opens it without garbled text.")]
 RawOpt = Annotated[bool, typer.Option("--raw", help="Write text exactly as stored: no leading ' on "
@@ -78,8 +86,9 @@ def export(
     issues: Annotated[list[str] | None, typer.Argument(
         help="Issue files (PDF or text); none: the articles of the library.", metavar="[ISSUE]...",
         show_default=False)] = None,
-    format: Format = "csv",
-    output: OutOpt = None,
+    format: ExportFormat = None,
+    json: JsonOpt = False,
+    output: OutputOpt = None,
     bom: BomOpt = False,
     raw: RawOpt = False,
     password: PasswordOpt = None,
@@ -98,18 +107,16 @@ def export(
 
     Example: digest export samples/issue-200.pdf --format csv --bom -o issue-200.csv
 
-    Example: digest export --query 养老 --region 江苏 --since 2020 --format md -o 养老.md
+    Example: digest export --query 养老 -r 江苏 --since 2020 --format md -o 养老.md
     """
-    from digest.export import FORMATS, issue_rows, write_rows
+    from digest.export import issue_rows, write_rows
 
-    fmt = format.lower()
-    if fmt not in FORMATS:
-        raise InputError(f"--format {format}: choose one of {', '.join(FORMATS)}")
+    fmt = output_format(format, json, piped=Fmt.csv, terminal=Fmt.csv).value
     if not issues:
         rows = library_rows(library, query, filters(region, section, bulletin, since, until))
-    elif query or region or section or bulletin or since or until:
-        raise InputError("--query and the filters select articles of the library: give them "
-                         "without issue files, e.g. digest export --query 养老")
+    elif query or section or bulletin or since or until:
+        raise UsageError("--query and the filters other than --region select articles of the "
+                         "library: give them without issue files, e.g. digest export --query 养老")
     else:
         from digest.enrich import enrich_issue
         from digest.issue import parse_issue
@@ -120,7 +127,7 @@ def export(
             for path in issues:
                 parsed = enrich_issue(parse_issue(path, password=password))
                 warn_all(parsed.warnings, parsed.source)
-                rows += issue_rows(parsed)
+                rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)
     write_output(lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw), output)
 

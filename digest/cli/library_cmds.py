@@ -14,33 +14,37 @@ import typer
 
 from digest.cli import app
 from digest.cli.common import (
-    JsonOpt,
-    PasswordOpt,
     boundary,
+    cell,
     console,
     err,
     print_json,
     progress,
-    stdout_is_terminal,
+    table,
     warn_all,
+    write_records,
+)
+from digest.cli.options import (
+    BulletinOpt,
+    Fmt,
+    JsonOpt,
+    LibraryOpt,
+    LimitOpt,
+    PasswordOpt,
+    RegionOpt,
+    SectionOpt,
+    SinceOpt,
+    UntilOpt,
+    format_option,
+    output_format,
 )
 from digest.errors import QueryError
 
+RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl)
+ShowFormat = format_option(Fmt.table, Fmt.tsv, Fmt.json)
+
 # digest.library is imported inside the commands: `digest --help` need not load sqlite3.
 
-LibraryOpt = Annotated[str | None, typer.Option(
-    "--library", metavar="PATH", show_default=False,
-    help="The library folder (default: $DIGEST_HOME, else the user data folder; see `digest path`).")]
-RegionOpt = Annotated[str | None, typer.Option(
-    "--region", metavar="R", help="Only articles whose region contains R, e.g. 江苏.")]
-SectionOpt = Annotated[str | None, typer.Option(
-    "--section", metavar="S", help="Only articles whose section contains S, e.g. 政策.")]
-BulletinOpt = Annotated[str | None, typer.Option(
-    "--bulletin", metavar="B", help="Only issues whose bulletin name contains B.")]
-SinceOpt = Annotated[str | None, typer.Option(
-    "--since", metavar="DATE", help="Only issues dated on or after DATE (YYYY[-MM[-DD]]).")]
-UntilOpt = Annotated[str | None, typer.Option(
-    "--until", metavar="DATE", help="Only issues dated on or before DATE (YYYY[-MM[-DD]]).")]
 PROGRESS_MIN_FILES = 4  # below this a bar flashes by without telling anything
 
 
@@ -122,19 +126,22 @@ def add_cmd(
 
 @app.command("list")
 @boundary
-def list_cmd(library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
+def list_cmd(library: LibraryOpt = None, format: RowsFormat = None,
+             as_json: JsonOpt = False) -> None:
     """List the issues in the library: id, bulletin, year, number, date, articles, source.
 
-    Example: digest list --json
+    Example: digest list --format csv
     """
+    fmt = output_format(format, as_json)
     with open_library(library) as lib:
         infos = lib.issues()
-    if as_json:
-        return print_json([_plain(dataclasses.asdict(i) | {"name": i.name}) for i in infos])
     if not infos:
         err(f"The library {lib.folder} has no issues: add some with `digest add FILE...`.")
+    if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
+        return write_records([_plain(dataclasses.asdict(i) | {"name": i.name}) for i in infos],
+                              fmt)
     rows = [(i.id, i.bulletin, i.year, i.number, i.date, i.articles, i.source) for i in infos]
-    _table(("id", "bulletin", "year", "number", "date", "articles", "source"), rows)
+    table(("id", "bulletin", "year", "number", "date", "articles", "source"), rows, fmt)
 
 
 @app.command("show")
@@ -143,25 +150,27 @@ def show_cmd(
     issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Id or BULLETIN:YEAR:NUMBER.")],
     seq: Annotated[int | None, typer.Argument(metavar="[SEQ]", help="Article number.")] = None,
     library: LibraryOpt = None,
+    format: ShowFormat = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show an issue's rebuilt TOC, or article SEQ of it in full.
 
     Example: digest show 长三角每周要讯:2020:200 3
     """
+    fmt = output_format(format, as_json)
     with open_library(library) as lib:
         if seq is not None:
-            return _show_article(*lib.article(issue, seq), as_json)
+            return _show_article(*lib.article(issue, seq), fmt == Fmt.json)
         info, parsed = lib.find(issue), lib.issue(issue)
     warn_all(info.warnings, info.source)
-    if as_json:
+    if fmt == Fmt.json:
         return print_json(_plain(dataclasses.asdict(info) | {"name": info.name,
                                                              "toc": parsed.toc,
                                                              "articles": _toc_rows(parsed)}))
     print(_heading(info))
     rows = [(a["seq"], a["section"], a["title"], a["page"], a["toc_page"], a["status"])
             for a in _toc_rows(parsed)]
-    _table(("seq", "section", "title", "page", "toc page", "status"), rows)
+    table(("seq", "section", "title", "page", "toc page", "status"), rows, fmt)
 
 
 @app.command("remove")
@@ -187,15 +196,16 @@ def search_cmd(
         'Terms that must all occur; "quoted phrase"; A OR B; -term excludes.'))],
     region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
     since: SinceOpt = None, until: UntilOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N",
-                                       help="At most N hits; 0 for all.")] = 20,
+    limit: LimitOpt = 20,
     library: LibraryOpt = None,
+    format: RowsFormat = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Search titles and bodies; any two or more characters are found wherever they occur.
 
-    Example: digest search 生物医药 -上海 --since 2020-06 --region 江苏
+    Example: digest search 生物医药 -上海 --since 2020-06 -r 江苏
     """
+    fmt = output_format(format, as_json)
     _reject_unknown_options(query)
     with open_library(library) as lib:
         hits = lib.search(" ".join(query), filters(region, section, bulletin, since, until),
@@ -206,9 +216,9 @@ def search_cmd(
     if limit and len(hits) > limit:
         hits = hits[:limit]
         err(f"Showing the first {limit} hits: --limit N shows more (0 for all).")
-    if as_json:
-        return print_json([h.as_dict() for h in hits])
-    _show_hits(hits)
+    if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
+        return write_records([h.as_dict() for h in hits], fmt)
+    _show_hits(hits, fmt)
 
 
 # --- output helpers -----------------------------------------------------------------------------
@@ -243,25 +253,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _cell(value) -> str:
-    return "" if value is None else " ".join(str(value).split())
-
-
-def _table(columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """A rich table on a terminal, else tab-separated lines."""
-    if not stdout_is_terminal():
-        for row in rows:
-            print("\t".join(_cell(v) for v in row))
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(*columns, box=None, header_style="bold")
-    for row in rows:
-        table.add_row(*(Text(_cell(v)) for v in row))  # Text: no markup read in titles
-    console().print(table)
-
-
 def _heading(info) -> str:
     number = f"{info.year} 年第 {info.number} 期" if info.year and info.number else None
     parts = [info.bulletin, number, info.date, info.publisher, info.source]
@@ -286,11 +277,11 @@ def _show_article(issue, article, as_json: bool) -> None:
     print("\n".join(article.body))
 
 
-def _show_hits(hits) -> None:
+def _show_hits(hits, fmt: Fmt) -> None:
     rows = [(h.issue_name, h.seq, h.date, h.section, h.title, h.page, h.region) for h in hits]
-    if not stdout_is_terminal():
+    if fmt != Fmt.table:
         for row, hit in zip(rows, hits):
-            print("\t".join([*(_cell(v) for v in row), _cell(hit.snippet.marked())]))
+            print("\t".join([*(cell(v) for v in row), cell(hit.snippet.marked())]))
         return
     from rich.table import Table
     from rich.text import Text
@@ -301,7 +292,7 @@ def _show_hits(hits) -> None:
         snippet = Text(hit.snippet.text)
         for start, end in hit.snippet.marks:
             snippet.stylize("bold red", start, end)
-        table.add_row(*(Text(_cell(v)) for v in row), snippet)
+        table.add_row(*(Text(cell(v)) for v in row), snippet)
     console().print(table)
 
 

@@ -7,24 +7,21 @@ from typing import Annotated
 import typer
 
 from digest.cli import app
-from digest.cli.common import (
+from digest.cli.common import boundary, console, print_json, warn_all
+from digest.cli.options import (
+    Fmt,
+    JsonOpt,
     PasswordOpt,
-    boundary,
-    console,
-    print_json,
-    stdout_is_terminal,
-    warn_all,
+    RegionOpt,
+    format_option,
+    output_format,
 )
-from digest.errors import InputError
+from digest.errors import UsageError
 
-FORMATS = ("text", "md", "json")
 MIN_CHARS = 20  # below this not even a short sentence fits; the summary would be all "…"
 
-RegionOpt = Annotated[list[str] | None, typer.Option(
-    "--region", "-r", metavar="REGION", help="Only this region (repeatable): a province's short or full name "
-    "(江苏, 江苏省), or 长三角.", show_default=False)]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                        help="text, md or json.", case_sensitive=False)]
+SummaryFormat = format_option(Fmt.table, Fmt.text, Fmt.md, Fmt.json,
+                              default_help="table on a terminal, else text")
 MaxCharsOpt = Annotated[int, typer.Option("--max-chars", metavar="N",
                                                 help="Longest summary, in characters.")]
 
@@ -33,9 +30,10 @@ MaxCharsOpt = Annotated[int, typer.Option("--max-chars", metavar="N",
 @boundary
 def summary(
     issues: Annotated[list[str], typer.Argument(help="Issue files (PDF or text).",
-                                                metavar="ISSUE...")],
+                                                metavar="ISSUE", show_default=False)],
     region: RegionOpt = None,
-    format: FormatOpt = "text",
+    format: SummaryFormat = None,
+    json: JsonOpt = False,
     max_chars: MaxCharsOpt = 120,
     password: PasswordOpt = None,
 ) -> None:
@@ -54,47 +52,23 @@ def summary(
     from digest.enrich import enrich_issue
     from digest.issue import parse_issue
 
-    fmt = _check(format, max_chars)
-    only = _regions(region or [])
+    fmt = output_format(format, json, piped=Fmt.text)
+    if max_chars < MIN_CHARS:
+        raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
     for path in issues:
         issue = enrich_issue(parse_issue(path, password=password), max_chars=max_chars)
         warn_all(issue.warnings, issue.source)
         parsed.append(issue)
-    groups = report.group_by_region(parsed, only)
-    if fmt == "json":
+    groups = report.group_by_region(parsed, region or ())
+    if fmt == Fmt.json:
         print_json(report.to_json(parsed, groups))
-    elif fmt == "md":
+    elif fmt == Fmt.md:
         typer.echo(report.to_markdown(parsed, groups), nl=False)
-    elif stdout_is_terminal():
+    elif fmt == Fmt.table:
         console().print(_rich(parsed, groups))
     else:
         typer.echo(report.to_text(parsed, groups), nl=False)
-
-
-def _check(fmt: str, max_chars: int) -> str:
-    if fmt.lower() not in FORMATS:
-        raise InputError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
-    if max_chars < MIN_CHARS:
-        raise InputError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
-    return fmt.lower()
-
-
-def _regions(names: list[str]) -> list[str]:
-    """Region labels for the names typed (江苏省 → 江苏); an unknown name is an error."""
-    if not names:
-        return []
-    from digest import gazetteer
-
-    gaz = gazetteer.load()
-    labels = []
-    for name in names:
-        label = gaz.label(name)
-        if label is None:
-            raise InputError(f"--region {name}: not a region; use a province's short name "
-                             "(上海, 广东, 内蒙古 …) or 长三角")
-        labels.append(label)
-    return labels
 
 
 def _rich(issues, groups):
