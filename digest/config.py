@@ -28,6 +28,10 @@ class Layout:
     no_title_end: str
     title_min_size: float
     section_max_em: float
+    end_matter_start: re.Pattern
+    end_matter_also: re.Pattern
+    end_matter_max_lines: int
+    not_title: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -48,4 +52,8 @@ def layout() -> Layout:
         no_title_end=titles["no_title_end"],
         title_min_size=titles["min_size_ratio"],
         section_max_em=titles["section_max_em"],
+        end_matter_start=re.compile(raw["end_matter"]["start"]),
+        end_matter_also=re.compile(raw["end_matter"]["also"]),
+        end_matter_max_lines=raw["end_matter"]["max_lines"],
+        not_title=re.compile(titles["not_title"]),
     )

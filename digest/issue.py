@@ -9,18 +9,18 @@ where the printed one is wrong.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from digest.config import layout
 from digest.errors import NotABulletinError
 from digest.masthead import MASTHEAD_MAX_LINES, read_masthead
 from digest.match import match_titles
 from digest.models import Article, Document, Issue, Line, Status, TocEntry
-from digest.paragraphs import join_lines, paragraphs, uses_indents
-from digest.text import key
+from digest.paragraphs import ends_paragraph, join_lines, paragraphs, uses_indents
+from digest.text import ideographs, key
 from digest.titles import find_headings
-from digest.toc import find_toc
+from digest.toc import find_toc, plain_section
 
 # A title matched below this score is reported, so that a user can check it.
 WEAK_MATCH = 90.0
@@ -54,6 +54,7 @@ def parse_text(text: str, source: str = "-") -> Issue:
 
 def build_issue(doc: Document) -> Issue:
     lines = [ln for page in doc.pages for ln in page.lines]
+    lines, end_matter = split_end_matter(lines)
     toc = find_toc(lines)
     entries = list(toc.entries) if toc else []
     head = lines[: toc.start] if toc else [ln for ln in lines[:MASTHEAD_MAX_LINES] if ln.page == lines[0].page]
@@ -65,13 +66,50 @@ def build_issue(doc: Document) -> Issue:
         raise NotABulletinError(f"{doc.source}: no table of contents and no article titles found; "
                                 "is this a news bulletin?")
     articles, warnings = _articles(doc, lines, titles, entries, section_lines, section_starts)
+    if not entries and not _has_masthead(masthead) and not _titled_bodies(articles):
+        raise NotABulletinError(f"{doc.source}: no table of contents, no masthead (第…期, date) and "
+                                "no run of titled Chinese articles; is this a news bulletin?")
     return Issue(doc.source, doc.sha256, masthead, tuple(entries), tuple(articles),
-                 pages=len(doc.pages), warnings=tuple(doc.warnings) + tuple(warnings))
+                 pages=len(doc.pages), warnings=tuple(doc.warnings) + tuple(warnings),
+                 end_matter=end_matter)
+
+
+# Without a TOC or a masthead, a bulletin still shows a run of at least this many articles
+# whose bodies hold at least this many ideographs (a README's headings have no such bodies).
+MIN_TITLED_BODIES = 2
+MIN_BODY_IDEOGRAPHS = 40
+
+
+def _has_masthead(m) -> bool:
+    return m.number is not None or m.total_number is not None or m.date is not None
+
+
+def _titled_bodies(articles: list[Article]) -> bool:
+    bodies = [a for a in articles if ideographs(a.text) >= MIN_BODY_IDEOGRAPHS]
+    return len(bodies) >= MIN_TITLED_BODIES
+
+
+def split_end_matter(lines: list[Line]) -> tuple[list[Line], tuple[str, ...]]:
+    """The document's lines without its closing distribution block, and that block's lines.
+
+    The block is the last lines of the document from a line that starts like 报：/送：/
+    责任编辑：… (or ends like …印发) and follows the end of a paragraph; lines inside it that
+    match neither are a wrapped distribution list and stay in it.
+    """
+    cfg = layout()
+    first = max(0, len(lines) - cfg.end_matter_max_lines)
+    for i in range(first, len(lines)):
+        text = lines[i].text
+        starts = cfg.end_matter_start.match(text) or cfg.end_matter_also.search(text)
+        if starts and (i == 0 or ends_paragraph(lines[i - 1])):
+            return lines[:i], tuple(join_lines([ln.text], keep_clause_space=True) for ln in lines[i:])
+    return lines, ()
 
 
 def _section_lines(lines: list[Line], entries: list[TocEntry], start: int) -> dict[int, str]:
-    """Body lines that repeat a TOC section heading."""
-    names = {key(e.section): e.section for e in entries if e.section}
+    """Body lines that repeat a TOC section heading (printed or plain), with its printed form."""
+    names = {key(e.section): e.section_printed or e.section for e in entries if e.section}
+    names |= {key(e.section_printed): e.section_printed for e in entries if e.section_printed}
     return {i: names[key(ln.text)] for i, ln in enumerate(lines[start:], start) if key(ln.text) in names}
 
 
@@ -104,13 +142,8 @@ def _with_sections(lines: list[Line], titles: list[_Title], headings) -> list[_T
     out = []
     for t in titles:
         above = [name for start, name in sections if start < t.start]
-        out.append(_Title(t.start, t.stop, t.entry, t.score, _section_name(above[-1]) if above else None))
+        out.append(_Title(t.start, t.stop, t.entry, t.score, above[-1] if above else None))
     return out
-
-
-def _section_name(text: str) -> str:
-    """"【科创聚焦】" and "一、科创聚焦" name the section 科创聚焦."""
-    return re.sub(r"^(?:[一二三四五六七八九十]+[、.．]\s*)", "", text).strip("【】[]〔〕 ")
 
 
 def _articles(doc: Document, lines: list[Line], titles: list[_Title], entries: list[TocEntry],
@@ -134,7 +167,7 @@ def _section_for(t: _Title, entries, section_lines: dict[int, str], current: str
     """The TOC's section; else a section heading between the previous title and this one;
     else the section of the article before."""
     if t.entry is not None:
-        return entries[t.entry].section
+        return entries[t.entry].section_printed or entries[t.entry].section
     if t.section:
         return t.section
     between = [i for i in section_lines if prev_start < i < t.start]
@@ -153,8 +186,9 @@ def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, se
         status = Status.WRONG_PAGE
     else:
         status = Status.OK
-    return Article(seq=0, section=section, title=title, page=page, toc_page=toc_page,
-                   match=t.score, status=status, body=tuple(paragraphs(lines[t.stop:stop], indents=indents)))
+    return Article(seq=0, section=plain_section(section), title=title, page=page, toc_page=toc_page,
+                   match=t.score, status=status, body=tuple(paragraphs(lines[t.stop:stop], indents=indents)),
+                   physical_page=lines[t.start].page + 1, section_printed=section)
 
 
 def _with_ghosts(placed: list[tuple[Article, int | None]], entries: list[TocEntry]):
@@ -166,7 +200,8 @@ def _with_ghosts(placed: list[tuple[Article, int | None]], entries: list[TocEntr
         if e in matched:
             continue
         ghost = Article(seq=0, section=entry.section, title=entry.title, page=None,
-                        toc_page=entry.page, match=None, status=Status.NO_BODY)
+                        toc_page=entry.page, match=None, status=Status.NO_BODY,
+                        section_printed=entry.section_printed)
         after = [i for i, (_, index) in enumerate(out) if index is not None and index < e]
         out.insert(after[-1] + 1 if after else 0, (ghost, e))
     return out

@@ -104,6 +104,10 @@ def read_masthead(lines: list[Line]) -> tuple[Masthead, int]:
             if publisher := _publisher_beside(text, dm):
                 found["publisher"] = publisher
             used.add(i)
+    if not used:
+        # No issue line and no date: these lines are no masthead (a title, say), and the
+        # most prominent of them names no bulletin.
+        return Masthead(), 0
     if "publisher" not in found and (pub := _publisher_line(lines, used)):
         found["publisher"] = pub
     if "bulletin" not in found and (name := _bulletin(lines, used, found.get("publisher"))):

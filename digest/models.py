@@ -65,9 +65,10 @@ class Masthead:
 class TocEntry:
     """One entry of the printed 目录."""
 
-    section: str | None
+    section: str | None  # plain name: "科创聚焦", not "【科创聚焦】" or "一、科创聚焦"
     title: str
     page: int | None
+    section_printed: str | None = None  # the heading as printed, when it differs or not
 
 
 class Status(str, Enum):
@@ -84,7 +85,7 @@ class Article:
     seq: int  # 1, 2, … in issue order
     section: str | None
     title: str  # as printed over the body (the TOC's wording when there is no body)
-    page: int | None  # printed page the title stands on
+    page: int | None  # printed page the title stands on (the physical page where unnumbered)
     toc_page: int | None  # page the printed TOC claims, None when not in the TOC
     match: float | None  # 0–100 similarity of TOC title and body title, None when not in TOC
     status: Status
@@ -94,6 +95,8 @@ class Article:
     regions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     summary: str | None = None
+    physical_page: int | None = None  # 1-based sheet of the PDF/text the title stands on
+    section_printed: str | None = None  # the section heading as printed ("【科创聚焦】")
 
     @property
     def text(self) -> str:
@@ -109,3 +112,5 @@ class Issue:
     articles: tuple[Article, ...]
     pages: int = 0
     warnings: tuple[str, ...] = field(default=())
+    # The closing distribution block (报：… 送：… 责任编辑：…), which belongs to no article.
+    end_matter: tuple[str, ...] = ()

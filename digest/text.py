@@ -160,6 +160,14 @@ def width(s: str) -> float:
     return len(s) - 0.5 * ascii_chars
 
 
+_IDEOGRAPH_RE = re.compile(f"[{CJK}]")
+
+
+def ideographs(s: str) -> int:
+    """How many CJK ideographs ``s`` holds."""
+    return len(_IDEOGRAPH_RE.findall(s))
+
+
 def compact(s: str) -> str:
     """All white space removed: how bodies are compared 'up to white space'."""
     return re.sub(r"\s+", "", s)

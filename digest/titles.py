@@ -33,6 +33,7 @@ def _plausible(line: Line, min_chars: int | None = None) -> bool:
     lo = cfg.title_min_chars if min_chars is None else min_chars
     return (lo <= len(k) <= cfg.title_max_chars
             and not cfg.enumeration.match(line.text)
+            and not cfg.not_title.match(line.text)
             and text[-1:] not in cfg.no_title_end
             and not ends_sentence(text))
 

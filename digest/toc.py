@@ -29,10 +29,32 @@ _ENTRY_RES = (
 )
 _BARE_ENTRY_RE = re.compile(r"^(?P<title>.*\S) {1,}(?P<page>\d{1,4})$")  # title 3
 _NUMBER_RE = re.compile(r"^\d{1,4}$")
-_ANNOTATION_RE = re.compile(r"^[（(【\[].*[）)】\]]$")
+# Bracketed lines under an entry (dates, authors) are annotations; 【】 lines are section headings.
+_ANNOTATION_RE = re.compile(r"^[（(\[].*[）)\]]$")
 LOOKAHEAD = 3  # body text: no entry within this many lines
 BARE_ENTRY_MIN_CHARS = 4  # "title 3" without leaders needs a real title before the number
 SECTION_MAX_EM = 12.0  # section headings are short; a wrapped entry's first line is long
+
+
+# A section heading's ordinal or brackets are print, not name: "一、科创聚焦", "（二）科创聚焦",
+# "第三部分 科创聚焦", "【科创聚焦】", "■科创聚焦" all name the section 科创聚焦.
+_SECTION_ORDINAL_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}\s*[、.．]"
+    r"|第[一二三四五六七八九十]{1,3}(?:部分|章|篇|编)[：:、.．]?|[■□◆◇●○▲△★☆▶►])\s*")
+_SECTION_BRACKETS = "【】[]〔〕〖〗「」『』 "
+
+
+def plain_section(printed: str | None) -> str | None:
+    """The plain name of a section heading as printed ("【科创聚焦】" → "科创聚焦")."""
+    if printed is None:
+        return None
+    name = _SECTION_ORDINAL_RE.sub("", printed.strip(), count=1).strip(_SECTION_BRACKETS)
+    return name or printed
+
+
+def toc_entry(section: str | None, title: str, page: int | None) -> TocEntry:
+    """An entry under the section heading printed as ``section``."""
+    return TocEntry(plain_section(section), title, page, section_printed=section)
 
 
 @dataclass(frozen=True)
@@ -96,13 +118,13 @@ def _read(lines: list[Line], start: int) -> Toc:
             break  # body text: nothing of the TOC follows
         if parsed.kind == "entry":
             section = _flush_section(pending, section)
-            entries.append(TocEntry(section, _join(pending, parsed.title), parsed.page))
+            entries.append(toc_entry(section, _join(pending, parsed.title), parsed.page))
             pending = []
         elif parsed.kind == "open":
             section = _flush_section(pending, section)
             pending = [*pending, parsed.title]
         elif parsed.kind == "number" and pending:
-            entries.append(TocEntry(section, _join(pending[:-1], pending[-1]), parsed.page))
+            entries.append(toc_entry(section, _join(pending[:-1], pending[-1]), parsed.page))
             pending = []
         elif parsed.kind == "text":
             pending = [*pending, lines[i].text]

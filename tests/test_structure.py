@@ -1,0 +1,92 @@
+"""Structure that holds on any bulletin of the family (issue 7): one small hand-built input per
+failure class, each checked on the values that would be wrong if the class came back."""
+
+import pytest
+from conftest import REPO, SAMPLES
+from typer.testing import CliRunner
+
+from digest.cli import app
+from digest.issue import parse_issue, parse_text, split_end_matter
+from digest.models import Line
+from digest.toc import plain_section
+
+runner = CliRunner()
+
+BODY_A = ("4月12日，河北省发展改革委召开新闻发布会，介绍全省推进重点项目建设的有关情况，今年一季度"
+          "全省新开工项目三百余个，完成投资同比增长百分之十二。")
+BODY_B = ("据介绍，这批项目涵盖先进制造、现代物流、生态环保和民生保障等领域，"
+          "将带动上下游产业链协同发展。")
+
+
+def wrap(text: str, width: int = 24) -> str:
+    """A paragraph as an extraction gives it: indented two ideographic spaces, wrapped."""
+    text = "\u3000\u3000" + text
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def bulletin(*blocks: str) -> str:
+    """A plain-text bulletin: a masthead, then blocks separated by blank lines; paragraphs
+    (blocks ending in "。") are wrapped."""
+    blocks = tuple(wrap(b) if b.endswith("。") else b for b in blocks)
+    return "\n\n".join(["京津冀协同发展动态", "第7期（总第58期）", "河北省协同发展领导小组办公室编印    二〇二一年四月十六日",
+                        *blocks]) + "\n"
+
+
+def test_end_matter_belongs_to_the_issue_not_the_last_article():
+    text = bulletin("石家庄重点项目集中开工", BODY_A, BODY_B, "雄安新区首批疏解项目落地", BODY_A,
+                    "报：省委、省政府领导同志\n送：省协同发展领导小组成员单位\n"
+                    "发：各市协同发展工作领导小组办公室\n责任编辑：李文华　　校对：赵敏")
+    issue = parse_text(text)
+    assert [a.title for a in issue.articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
+    assert issue.articles[-1].body == (BODY_A,)
+    assert issue.end_matter == ("报：省委、省政府领导同志", "送：省协同发展领导小组成员单位",
+                                "发：各市协同发展工作领导小组办公室", "责任编辑：李文华 校对：赵敏")
+
+
+def test_end_matter_needs_a_paragraph_end_before_it():
+    """A line starting "发：" inside a paragraph is text, and nothing is cut from the end."""
+    lines = [Line("今年以来，各地持续推进重点项目建设，一批项目已", 0), Line("发：展势头良好", 0, short=True)]
+    assert split_end_matter(lines) == (lines, ())
+
+
+def test_masthead_with_total_number_chinese_date_and_a_publisher_that_compiles():
+    m = parse_text(bulletin("石家庄重点项目集中开工", BODY_A, "雄安新区首批疏解项目落地", BODY_B)).masthead
+    assert (m.bulletin, m.number, m.total_number, m.year, m.date.isoformat(), m.publisher) == (
+        "京津冀协同发展动态", 7, 58, 2021, "2021-04-16", "河北省协同发展领导小组办公室")
+
+
+@pytest.mark.parametrize("printed, plain", [
+    ("【科创聚焦】", "科创聚焦"), ("一、科创聚焦", "科创聚焦"), ("（二）区县经验", "区县经验"),
+    ("第三部分 他山之石", "他山之石"), ("科创聚焦", "科创聚焦"), ("■ 工作动态", "工作动态"),
+])
+def test_section_names_are_plain(printed, plain):
+    assert plain_section(printed) == plain
+
+
+def test_source_line_and_picture_caption_stay_in_the_body():
+    text = bulletin("石家庄重点项目集中开工", BODY_A, "图为项目开工现场", BODY_B, "（来源：河北日报）",
+                    "雄安新区首批疏解项目落地", BODY_A, "（来源：新华社）")
+    issue = parse_text(text)
+    assert [a.title for a in issue.articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
+    assert issue.articles[0].body == (BODY_A, "图为项目开工现场", BODY_B, "（来源：河北日报）")
+    assert issue.articles[1].body[-1] == "（来源：新华社）"
+
+
+def test_physical_page_beside_the_printed_page():
+    issue = parse_issue(SAMPLES / "issue-200.pdf")
+    # The sample prints its page numbers from the first sheet: printed = physical there.
+    assert [(a.page, a.physical_page) for a in issue.articles[:2]] == [(3, 3), (4, 4)]
+
+
+@pytest.mark.parametrize("name", ["README.md", "pyproject.toml"])
+def test_not_a_bulletin_is_one_line_and_exit_2(name):
+    result = runner.invoke(app, ["toc", str(REPO / name)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: {name}: no table of contents, no masthead")
+
+
+def test_a_bulletin_without_toc_or_masthead_still_reads():
+    text = "\n\n".join(["石家庄重点项目集中开工", wrap(BODY_A), "雄安新区首批疏解项目落地", wrap(BODY_B + BODY_A)]) + "\n"
+    assert [a.title for a in parse_text(text).articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
