@@ -54,3 +54,10 @@ class QueryError(DigestError):
     """A search query could not be understood; the message carries a hint."""
 
     exit_code = 2
+
+
+class MissingExtraError(DigestError):
+    """A feature needs an optional extra that is not installed; the message names the
+    ``pip install 'digest[EXTRA]'`` line."""
+
+    exit_code = 5

@@ -621,6 +621,21 @@ class Library:
             f"WHERE a.id IN ({marks})", article_ids)
         return {r["article_id"]: r for r in rows}
 
+    def trends(self, terms: Iterable[str], *, by=None, by_region: bool = False,
+               filters: Filters = Filters()):
+        """Articles matching each term per period (and region): see ``digest.trends``."""
+        from digest.trends import count_terms, scope_for
+
+        return count_terms(self._conn, terms, by=by, by_region=by_region, scope=scope_for(filters))
+
+    def rising(self, *, by=None, filters: Filters = Filters(), min_support: int | None = None,
+               limit: int = 20):
+        """Keywords whose share of articles grew most in the latest period: ``digest.trends``."""
+        from digest.trends import MIN_SUPPORT, rising, scope_for
+
+        return rising(self._conn, by=by, scope=scope_for(filters), limit=limit,
+                      min_support=MIN_SUPPORT if min_support is None else min_support)
+
     def select(self, query: str | None = None,
                filters: Filters = Filters()) -> Iterator[tuple[Issue, Article]]:
         """(issue, article) for every article with a body that matches, in issue order.

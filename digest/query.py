@@ -74,6 +74,11 @@ class Term:
     def positives(self) -> list[str]:
         return [self.text]
 
+    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
+        # SQLite's built-in lower() folds ASCII letters only: the same as ``fold``.
+        conds = [f"instr(lower({c}), ?) > 0" for c in columns]
+        return "(" + " OR ".join(conds) + ")", [self.text] * len(columns)
+
 
 @dataclass(frozen=True)
 class Not:
@@ -87,6 +92,10 @@ class Not:
 
     def positives(self) -> list[str]:
         return []
+
+    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
+        cond, params = self.item.sql(columns)
+        return f"(NOT {cond})", params
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,9 @@ class And:
 
     def positives(self) -> list[str]:
         return [t for i in self.items for t in i.positives()]
+
+    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
+        return _joined(self.items, " AND ", columns)
 
 
 @dataclass(frozen=True)
@@ -119,8 +131,16 @@ class Or:
     def positives(self) -> list[str]:
         return [t for i in self.items for t in i.positives()]
 
+    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
+        return _joined(self.items, " OR ", columns)
+
 
 Node = Term | Not | And | Or
+
+
+def _joined(items, op: str, columns: tuple[str, ...]) -> tuple[str, list]:
+    parts = [i.sql(columns) for i in items]
+    return "(" + op.join(c for c, _ in parts) + ")", [p for _, ps in parts for p in ps]
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,11 @@ class Query:
     def matches(self, title: str, body: str) -> bool:
         """True when the title and body satisfy the query (substring semantics)."""
         return self.root.matches((fold(title), fold(body)))
+
+    def sql(self, title: str, body: str) -> tuple[str, list]:
+        """The exact test as an SQL condition over two text columns, and its parameters:
+        ``matches`` done by SQLite (substring via ``instr`` over ASCII-folded text)."""
+        return self.root.sql((title, body))
 
     @property
     def terms(self) -> list[str]:

@@ -1,0 +1,178 @@
+"""``digest trends``: how often terms come up per period and region, or which subjects rise."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digest.cli import app
+from digest.cli.common import boundary, console, err, print_json, stdout_is_terminal, warn_all
+from digest.cli.library_cmds import (
+    BulletinOpt,
+    LibraryOpt,
+    SectionOpt,
+    SinceOpt,
+    UntilOpt,
+    filters,
+    open_library,
+)
+
+BAR_WIDTH = 12  # characters of the longest bar: two terms and a region fit in 80 columns
+BAR = "▇"
+
+
+class By(str, Enum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+    region = "region"
+
+
+class TrendsFormat(str, Enum):
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+
+
+@app.command("trends")
+@boundary
+def trends_cmd(
+    terms: Annotated[list[str] | None, typer.Argument(
+        metavar="TERM...", show_default=False,
+        help='Terms to count, each in the search language ("phrase", A OR B, -term).')] = None,
+    by: Annotated[list[By] | None, typer.Option(
+        "--by", help="month, quarter or year (default: by the span of the data); add "
+        "--by region to split by region.")] = None,
+    share: Annotated[bool, typer.Option("--share", help="Share of the period's articles "
+                                        "instead of counts.")] = False,
+    rising: Annotated[bool, typer.Option("--rising", help="Rank stored keywords by how much "
+                                         "their share grew in the latest period.")] = False,
+    min_count: Annotated[int, typer.Option("--min-count", min=1, metavar="N", help=(
+        "With --rising: articles a keyword needs in the latest period."))] = 3,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N",
+                                       help="With --rising: at most N keywords.")] = 20,
+    region: Annotated[list[str] | None, typer.Option(
+        "--region", "-r", metavar="R", help="Only articles of region R (repeatable).")] = None,
+    section: SectionOpt = None, bulletin: BulletinOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None,
+    fmt: Annotated[TrendsFormat | None, typer.Option(
+        "--format", help="table on a terminal, tsv when piped; or csv, json.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", metavar="FILE", help="Also draw a chart to FILE.png or FILE.svg "
+        "(pip install 'digest[plot]').")] = None,
+    library: LibraryOpt = None,
+) -> None:
+    """Count the articles matching each term per month, quarter or year, and per region.
+
+    Periods without matches show 0; periods without any issue are gaps, not zeros. Each row
+    says how many issues and articles the period holds.
+
+    Example: digest trends 生物医药 数字化转型 --by quarter --by region
+    """
+    from digest.trends import Period
+
+    fmt = TrendsFormat.json if as_json else fmt or (
+        TrendsFormat.table if stdout_is_terminal() else TrendsFormat.tsv)
+    period = next((Period(b.value) for b in by or () if b is not By.region), None)
+    chosen = filters(region=region, section=section, bulletin=bulletin, since=since, until=until)
+    if rising:
+        with open_library(library) as lib:
+            latest, found = lib.rising(by=period, filters=chosen, min_support=min_count,
+                                       limit=limit)
+        return _show_rising(latest, found, fmt)
+    if not terms:
+        raise typer.BadParameter("give at least one term, or --rising", param_hint="TERM")
+    with open_library(library) as lib:
+        trends = lib.trends(terms, by=period, by_region=By.region in (by or ()), filters=chosen)
+    if trends.undated:
+        err(f"{trends.undated} issue(s) without a date are not counted.")
+    if not trends.periods:
+        err("No dated issues in the library match the filters: nothing to count.")
+        raise typer.Exit(1)
+    if plot is not None:
+        from digest.plot import plot_trends
+
+        warn_all(plot_trends(trends, plot, share=share))
+    _show_trends(trends, fmt, share)
+
+
+def _show_trends(trends, fmt: TrendsFormat, share: bool) -> None:
+    from digest.trends import ROW_FIELDS, rows
+
+    data = rows(trends)
+    if fmt is TrendsFormat.json:
+        return print_json(data)
+    if fmt is not TrendsFormat.table:
+        return _delimited(ROW_FIELDS, [[r[f] for f in ROW_FIELDS] for r in data], fmt)
+    _bar_table(trends, share)
+
+
+def _delimited(header, rows, fmt: TrendsFormat) -> None:
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, delimiter="\t" if fmt is TrendsFormat.tsv else ",",
+                        lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+
+
+def _bar_table(trends, share: bool) -> None:
+    """A row per period (and region), a bar per term, scaled to that term's largest value."""
+    from rich.table import Table
+    from rich.text import Text
+
+    split = trends.by_region
+    table = Table("period", *(["region"] if split else []), "issues", *trends.terms,
+                  box=None, header_style="bold")
+    top = {t: max((_value(c, share) or 0 for c in trends.counts if c.term == t), default=0)
+           for t in trends.terms}
+    for p in trends.periods:
+        for region in trends.regions:
+            cells = [_cell(trends.count(t, p.label, region), share, top[t]) for t in trends.terms]
+            table.add_row(Text(p.label), *([Text(region or "—")] if split else []),
+                          Text(str(p.issues)), *cells)
+    console().print(table)
+
+
+def _value(count, share: bool):
+    return count.share if share else count.count
+
+
+def _cell(count, share: bool, top: float):
+    from rich.text import Text
+
+    value = _value(count, share)
+    if value is None:
+        return Text("gap (no issue)", style="dim")
+    width = round(BAR_WIDTH * value / top) if top else 0
+    label = f"{100 * value:.1f}%" if share else str(value)
+    return Text.assemble((BAR * width, "cyan"), " " if width else "", label)
+
+
+def _show_rising(latest, found, fmt: TrendsFormat) -> None:
+    header = ("keyword", "growth_points", "latest", "latest_articles", "before",
+              "before_articles", "example")
+    rows = [(r.keyword, round(r.growth, 1), r.latest, r.latest_articles, r.before,
+             r.before_articles, r.example) for r in found]
+    if not found:
+        err("No keyword rose in the latest period with enough articles (see --min-count).")
+    if fmt is TrendsFormat.json:
+        return print_json({"latest": latest, "rising": [dict(zip(header, r)) for r in rows]})
+    if fmt is not TrendsFormat.table:
+        return _delimited(header, rows, fmt)
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("keyword", "growth", f"in {latest}", "before", "example", box=None,
+                  header_style="bold", title=f"Rising in {latest} against the periods before")
+    for r in found:
+        table.add_row(Text(r.keyword), Text(f"+{r.growth:.1f} pts"),
+                      Text(f"{r.latest}/{r.latest_articles}"),
+                      Text(f"{r.before}/{r.before_articles}"), Text(r.example))
+    console().print(table)
