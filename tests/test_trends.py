@@ -227,3 +227,8 @@ def test_plot_refuses_other_suffixes(folder, tmp_path):
     result = trends_cli(folder, "生物医药", "--plot", str(tmp_path / "chart.jpg"))
     assert result.exit_code == 2
     assert "written as .png or .svg" in result.stderr
+
+
+def test_a_falling_keyword_is_not_rising(lib):
+    # 生物医药 is in 1 of 3 May articles against 4 of 9 before: its share fell.
+    assert [r.keyword for r in lib.rising(by=Period.MONTH, min_support=1)[1]] == ["数字化转型"]
