@@ -1,0 +1,106 @@
+"""Trends at scale: counting a term per month and region over ~100,000 articles.
+
+Builds (or reuses, with --keep DIR) the library of ``bench_library.py``: N text issues, variants
+of the sample issue, 20 articles each, added with `digest add --jobs 2` (parsed and enriched, so
+articles carry regions and keywords). Then, in one run, interleaved, medians of --repeat rounds:
+
+  scan        baseline: a plain Python substring scan over every title and body, already in
+              memory with each article's month and region, counting matches per (month, region)
+  in-process  Library.trends(TERM, by=month, by_region=True)
+  command     `digest trends TERM --by month --by region` as a subprocess, piped
+  rising      Library.rising() (keywords' share in the latest period against the ones before)
+
+and checks that the counts equal the scan's. Goal (issue 11): the trends query at most 1.0x the
+scan.
+
+    python benchmarks/bench_trends.py [--issues 5000] [--repeat 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench_library import ENV, add, generate
+
+from digest.library import Library
+from digest.trends import Period
+
+TERMS = ("生物医药", "养老", "数字化转型", "长三角一体化", "G60")
+
+
+def library(folder: Path, issues: int) -> Path:
+    lib = folder / "lib"
+    if not (lib / "library.db").exists():
+        start = time.perf_counter()
+        generate(folder / "texts", issues)
+        print(f"generated {issues} text issues in {time.perf_counter() - start:.1f} s")
+        add(folder / "texts", lib, 2, issues)
+    return lib
+
+
+def load_texts(lib: Path) -> list[tuple[str, str, str, str]]:
+    conn = sqlite3.connect(lib / "library.db")
+    return conn.execute("SELECT substr(i.date, 1, 7), coalesce(a.region, ''), lower(a.title), "
+                        "lower(a.body) FROM articles a JOIN issues i ON i.id = a.issue_id "
+                        "WHERE a.body != '' AND i.date IS NOT NULL").fetchall()
+
+
+def scan(texts, term: str) -> Counter:
+    term = term.lower()
+    return Counter((month, region) for month, region, title, body in texts
+                   if term in title or term in body)
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--issues", type=int, default=5000, help="20 articles each")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="build in DIR and keep it (reused if there)")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="digest-trends-"))
+    try:
+        lib_dir = library(folder, args.issues)
+        texts = load_texts(lib_dir)
+        print(f"library: {len(texts)} dated articles")
+        lib = Library(lib_dir, create=False)
+        for term in TERMS:
+            got = lib.trends([term], by=Period.MONTH, by_region=True)
+            counted = Counter({(c.period, c.region): c.count for c in got.counts if c.count})
+            assert counted == scan(texts, term), f"counts for {term} differ from the scan"
+            base = median_ms(lambda t=term: scan(texts, t), args.repeat)
+            inproc = median_ms(lambda t=term: lib.trends([t], by=Period.MONTH, by_region=True),
+                               args.repeat)
+            command = median_ms(lambda t=term: subprocess.run(
+                [sys.executable, "-m", "digest", "trends", t, "--by", "month", "--by", "region",
+                 "--library", str(lib_dir)], env=ENV, capture_output=True, check=True), 3)
+            print(f"  {term:<8} {sum(counted.values()):6d} hits   scan {base:7.1f} ms   "
+                  f"in-process {inproc:7.1f} ms = {inproc / base:.2f}x the scan   "
+                  f"command {command:7.1f} ms = {command / base:.2f}x")
+        ms = median_ms(lambda: lib.rising(), args.repeat)
+        print(f"  rising keywords (latest period against the rest): {ms:.1f} ms")
+        lib.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
