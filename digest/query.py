@@ -75,8 +75,11 @@ class Term:
         return [self.text]
 
     def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
-        # SQLite's built-in lower() folds ASCII letters only: the same as ``fold``.
-        conds = [f"instr(lower({c}), ?) > 0" for c in columns]
+        # SQLite's built-in lower() folds ASCII letters only: the same as ``fold``. A term
+        # without ASCII letters is found in the text as it is, without a lowered copy.
+        fold_case = any("a" <= ch <= "z" for ch in self.text)
+        conds = [f"instr(lower({c}), ?) > 0" if fold_case else f"instr({c}, ?) > 0"
+                 for c in columns]
         return "(" + " OR ".join(conds) + ")", [self.text] * len(columns)
 
 

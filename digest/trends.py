@@ -292,21 +292,19 @@ def _with_example(conn, r: Rising, by: Period, latest: str, scope: Scope) -> Ris
 
 def scope_for(filters) -> Scope:
     """The ``Scope`` of a library ``Filters``: bulletin and dates choose issues; region and
-    section choose articles (a region filter counts the articles of that primary region)."""
+    section choose articles (a region filter keeps the articles of those main regions)."""
     issue_conds, issue_params, art_conds, art_params = [], [], [], []
-    if getattr(filters, "bulletin", None):
+    if filters.bulletin:
         issue_conds.append("instr(i.bulletin, ?) > 0")
         issue_params.append(filters.bulletin)
     for op, value in ((">=", filters.since), ("<=", filters.until)):
         if value:
             issue_conds.append(f"i.date {op} ?")
             issue_params.append(value.isoformat())
-    regions = getattr(filters, "regions", None) or getattr(filters, "region", None)
-    if regions:
-        regions = (regions,) if isinstance(regions, str) else tuple(regions)
-        art_conds.append("(" + " OR ".join("instr(a.region, ?) > 0" for _ in regions) + ")")
-        art_params.extend(regions)
-    if getattr(filters, "section", None):
+    if filters.regions:
+        art_conds.append(f"a.region IN ({', '.join('?' * len(filters.regions))})")
+        art_params.extend(filters.regions)
+    if filters.section:
         art_conds.append("instr(a.section, ?) > 0")
         art_params.append(filters.section)
     return Scope(" AND ".join(issue_conds) or "1", tuple(issue_params),

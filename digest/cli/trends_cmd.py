@@ -9,15 +9,19 @@ from typing import Annotated
 import typer
 
 from digest.cli import app
-from digest.cli.common import boundary, console, err, print_json, stdout_is_terminal, warn_all
-from digest.cli.library_cmds import (
+from digest.cli.common import boundary, console, err, print_json, warn_all
+from digest.cli.library_cmds import filters, open_library
+from digest.cli.options import (
     BulletinOpt,
+    Fmt,
+    JsonOpt,
     LibraryOpt,
+    RegionOpt,
     SectionOpt,
     SinceOpt,
     UntilOpt,
-    filters,
-    open_library,
+    format_option,
+    output_format,
 )
 
 BAR_WIDTH = 12  # characters of the longest bar: two terms and a region fit in 80 columns
@@ -31,11 +35,7 @@ class By(str, Enum):
     region = "region"
 
 
-class TrendsFormat(str, Enum):
-    table = "table"
-    tsv = "tsv"
-    csv = "csv"
-    json = "json"
+TrendsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json)
 
 
 @app.command("trends")
@@ -55,13 +55,10 @@ def trends_cmd(
         "With --rising: articles a keyword needs in the latest period."))] = 3,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N",
                                        help="With --rising: at most N keywords.")] = 20,
-    region: Annotated[list[str] | None, typer.Option(
-        "--region", "-r", metavar="R", help="Only articles of region R (repeatable).")] = None,
-    section: SectionOpt = None, bulletin: BulletinOpt = None,
+    region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
     since: SinceOpt = None, until: UntilOpt = None,
-    fmt: Annotated[TrendsFormat | None, typer.Option(
-        "--format", help="table on a terminal, tsv when piped; or csv, json.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    format: TrendsFormat = None,
+    as_json: JsonOpt = False,
     plot: Annotated[Path | None, typer.Option(
         "--plot", metavar="FILE", help="Also draw a chart to FILE.png or FILE.svg "
         "(pip install 'digest[plot]').")] = None,
@@ -76,8 +73,7 @@ def trends_cmd(
     """
     from digest.trends import Period
 
-    fmt = TrendsFormat.json if as_json else fmt or (
-        TrendsFormat.table if stdout_is_terminal() else TrendsFormat.tsv)
+    fmt = output_format(format, as_json)
     period = next((Period(b.value) for b in by or () if b is not By.region), None)
     chosen = filters(region=region, section=section, bulletin=bulletin, since=since, until=until)
     if rising:
@@ -101,24 +97,25 @@ def trends_cmd(
     _show_trends(trends, fmt, share)
 
 
-def _show_trends(trends, fmt: TrendsFormat, share: bool) -> None:
+def _show_trends(trends, fmt: Fmt, share: bool) -> None:
     from digest.trends import ROW_FIELDS, rows
 
     data = rows(trends)
-    if fmt is TrendsFormat.json:
+    if fmt is Fmt.json:
         return print_json(data)
-    if fmt is not TrendsFormat.table:
+    if fmt is not Fmt.table:
         return _delimited(ROW_FIELDS, [[r[f] for f in ROW_FIELDS] for r in data], fmt)
     _bar_table(trends, share)
 
 
-def _delimited(header, rows, fmt: TrendsFormat) -> None:
+def _delimited(header, rows, fmt: Fmt) -> None:
     import csv
     import sys
 
-    writer = csv.writer(sys.stdout, delimiter="\t" if fmt is TrendsFormat.tsv else ",",
+    writer = csv.writer(sys.stdout, delimiter="\t" if fmt is Fmt.tsv else ",",
                         lineterminator="\n")
-    writer.writerow(header)
+    if fmt is Fmt.csv:  # TSV is for cut and sort: rows only, as every command prints it
+        writer.writerow(header)
     writer.writerows([["" if v is None else v for v in row] for row in rows])
 
 
@@ -155,16 +152,16 @@ def _cell(count, share: bool, top: float):
     return Text.assemble((BAR * width, "cyan"), " " if width else "", label)
 
 
-def _show_rising(latest, found, fmt: TrendsFormat) -> None:
+def _show_rising(latest, found, fmt: Fmt) -> None:
     header = ("keyword", "growth_points", "latest", "latest_articles", "before",
               "before_articles", "example")
     rows = [(r.keyword, round(r.growth, 1), r.latest, r.latest_articles, r.before,
              r.before_articles, r.example) for r in found]
     if not found:
         err("No keyword rose in the latest period with enough articles (see --min-count).")
-    if fmt is TrendsFormat.json:
+    if fmt is Fmt.json:
         return print_json({"latest": latest, "rising": [dict(zip(header, r)) for r in rows]})
-    if fmt is not TrendsFormat.table:
+    if fmt is not Fmt.table:
         return _delimited(header, rows, fmt)
     from rich.table import Table
     from rich.text import Text
