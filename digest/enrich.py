@@ -7,6 +7,7 @@ three steps. Articles without a body (a TOC entry never found) are left as they 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from digest import gazetteer, keywords, regions, summarize, tokens
 from digest import sentences as sentence_split
@@ -45,3 +46,17 @@ def enrich_issue(issue: Issue, *, max_chars: int = summarize.MAX_CHARS,
     articles = tuple(enrich_article(a, max_chars=max_chars, keywords_count=keywords, idf=idf)
                      for a in issue.articles)
     return replace(issue, articles=articles)
+
+
+def read_issue(path: str | Path, *, password: str | None = None,
+               max_chars: int = summarize.MAX_CHARS, keywords: int = keywords.DEFAULT_COUNT,
+               idf: keywords.Idf | None = None) -> Issue:
+    """Parse an issue file, then enrich it: what ``digest add``, ``export`` and ``summary`` read.
+
+    The one place where the two stages are composed, so that every command sees an issue the
+    same way (a file stored in the library is the file exported or summarised).
+    """
+    from digest.issue import parse_issue
+
+    return enrich_issue(parse_issue(path, password=password), max_chars=max_chars,
+                        keywords=keywords, idf=idf)

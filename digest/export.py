@@ -1,7 +1,7 @@
 """Writers over export rows: csv, json, jsonl, markdown. No typer, no rich.
 
-A row is a plain dict with the fields below, in this order. Later stages add fields at the end;
-they never rename these.
+A row is a plain dict with the fields ``FIELDS``, in that order: ``digest.library.rows`` defines
+them, from the one list of article fields that also drives the library's columns and search hits.
 
 Bulletin text is third-party text: CSV cells that a spreadsheet would evaluate as formulas are
 neutralised and Markdown is escaped (rules in :mod:`digest.sanitize`) unless ``raw=True``,
@@ -16,40 +16,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from digest.models import Article, Issue
+from digest.library.rows import FIELDS, article_row
+from digest.models import Issue
 from digest.sanitize import md_inline, md_text, spreadsheet_cell
 
-BASE_FIELDS = (
-    "source", "bulletin", "year", "issue", "date", "publisher",
-    "seq", "section", "title", "page", "toc_page", "match", "body",
-)
-ENRICHED_FIELDS = ("region", "regions", "keywords", "summary")
-FIELDS = BASE_FIELDS + ENRICHED_FIELDS
 CSV_LIST_JOINER = "、"  # the Chinese enumeration comma: how a list reads in a spreadsheet cell
 FORMATS = ("csv", "json", "jsonl", "md")
-
-
-def article_row(issue: Issue, article: Article) -> dict:
-    m = issue.masthead
-    return {
-        "source": issue.source,
-        "bulletin": m.bulletin,
-        "year": m.year,
-        "issue": m.number,
-        "date": m.date.isoformat() if m.date else None,
-        "publisher": m.publisher,
-        "seq": article.seq,
-        "section": article.section,
-        "title": article.title,
-        "page": article.page,
-        "toc_page": article.toc_page,
-        "match": None if article.match is None else round(article.match, 1),
-        "body": article.text,
-        "region": article.region,
-        "regions": list(article.regions),
-        "keywords": list(article.keywords),
-        "summary": article.summary,
-    }
 
 
 def issue_rows(issue: Issue) -> list[dict]:
@@ -76,7 +48,7 @@ def _fields(rows: Sequence[dict]) -> list[str]:
     """The export fields in their order, then any others (search's score, list's id …); for
     rows that are not articles, only the fields they have."""
     present = {k for row in rows for k in row}
-    fields = [f for f in FIELDS if f in present or not rows or present >= set(BASE_FIELDS)]
+    fields = [f for f in FIELDS if f in present or not rows or present >= set(FIELDS)]
     for row in rows:
         fields += [k for k in row if k not in fields]
     return fields

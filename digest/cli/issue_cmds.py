@@ -118,14 +118,13 @@ def export(
         raise UsageError("--query and the filters other than --region select articles of the "
                          "library: give them without issue files, e.g. digest export --query 养老")
     else:
-        from digest.enrich import enrich_issue
-        from digest.issue import parse_issue
+        from digest.enrich import read_issue
 
         rows = []
         with progress(len(issues), "Reading issues") as bar:
             task = bar.add_task("Reading issues", total=len(issues))
             for path in issues:
-                parsed = enrich_issue(parse_issue(path, password=password))
+                parsed = read_issue(path, password=password)
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)

@@ -49,15 +49,14 @@ def summary(
       digest summary samples/issue-200.pdf --region 江苏 --format md > digest.md
     """
     from digest import report
-    from digest.enrich import enrich_issue
-    from digest.issue import parse_issue
+    from digest.enrich import read_issue
 
     fmt = output_format(format, json, piped=Fmt.text)
     if max_chars < MIN_CHARS:
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
     for path in issues:
-        issue = enrich_issue(parse_issue(path, password=password), max_chars=max_chars)
+        issue = read_issue(path, password=password, max_chars=max_chars)
         warn_all(issue.warnings, issue.source)
         parsed.append(issue)
     groups = report.group_by_region(parsed, region or ())

@@ -1,0 +1,238 @@
+"""Rows to values and back: the one list of article fields, and what is built from it.
+
+``ARTICLE_FIELDS`` names every stored field of an ``Article`` once, with how its value is written
+to its column, read back, and shown in an export row. From that list come the ``articles``
+columns that are written and read, ``Article`` values rebuilt from the library, the export rows
+(``article_row``, ``FIELDS``: csv, json, jsonl, md) and the search ``Hit``. Adding a field to
+``Article`` is one entry here plus a migration step adding its column (``schema.MIGRATIONS``).
+
+An export row starts with the issue's fields (``ISSUE_FIELDS``: source, masthead), then the
+article's, in the order of the list. Later fields are added at the end; none is renamed, since
+exported files and scripts depend on the names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, make_dataclass
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+from digest.models import Article, Issue, Masthead, Status, TocEntry
+from digest.query import Snippet, snippet
+
+
+def _same(value):
+    return value
+
+
+def _json(values) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _json_tuple(text: str | None) -> tuple:
+    return tuple(json.loads(text)) if text else ()
+
+
+def _paragraphs(text: str | None) -> tuple[str, ...]:
+    return tuple(text.split("\n")) if text else ()
+
+
+def _join(paragraphs) -> str:
+    return "\n".join(paragraphs)
+
+
+def _round1(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One ``Article`` attribute: its column in ``articles`` (same name) and its export value."""
+
+    name: str
+    type: Any  # of the exported value (a search ``Hit`` attribute)
+    to_column: Callable[[Any], Any] = _same  # Article value → column value
+    from_column: Callable[[Any], Any] = _same  # column value → Article value
+    to_export: Callable[[Any], Any] = _same  # Article value → export row value
+    exported: bool = True
+
+
+ARTICLE_FIELDS: tuple[Field, ...] = (
+    Field("seq", int),
+    Field("section", str | None),
+    Field("title", str),
+    Field("page", int | None),
+    Field("toc_page", int | None),
+    Field("match", float | None, to_export=_round1),  # 0–100: a tenth is precision enough
+    Field("status", str, lambda s: Status(s).value, Status, exported=False),
+    Field("body", str, _join, _paragraphs, _join),
+    Field("region", str | None),
+    Field("regions", tuple[str, ...], _json, _json_tuple, list),
+    Field("keywords", tuple[str, ...], _json, _json_tuple, list),
+    Field("summary", str | None),
+)
+
+
+def _date_text(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# Export name, type, value from the issue. Stored in ``issues`` (``insert_issue``, ``masthead``).
+ISSUE_FIELDS: tuple[tuple[str, Any, Callable[[Issue], Any]], ...] = (
+    ("source", str, lambda i: i.source),
+    ("bulletin", str | None, lambda i: i.masthead.bulletin),
+    ("year", int | None, lambda i: i.masthead.year),
+    ("issue", int | None, lambda i: i.masthead.number),
+    ("date", str | None, lambda i: _date_text(i.masthead.date)),
+    ("publisher", str | None, lambda i: i.masthead.publisher),
+)
+
+_EXPORTED = tuple(f for f in ARTICLE_FIELDS if f.exported)
+FIELDS: tuple[str, ...] = tuple(n for n, _, _ in ISSUE_FIELDS) + tuple(f.name for f in _EXPORTED)
+
+
+def article_row(issue: Issue, article: Article) -> dict:
+    """The export row of one article: ``FIELDS`` in order."""
+    row = {name: get(issue) for name, _, get in ISSUE_FIELDS}
+    row.update((f.name, f.to_export(getattr(article, f.name))) for f in _EXPORTED)
+    return row
+
+
+# --- articles -----------------------------------------------------------------------------------
+
+ARTICLE_COLUMNS = ", ".join(f.name for f in ARTICLE_FIELDS)
+_INSERT_ARTICLE = (f"INSERT INTO articles (issue_id, {ARTICLE_COLUMNS}) "
+                   f"VALUES (?{', ?' * len(ARTICLE_FIELDS)})")
+
+
+def insert_article(conn: sqlite3.Connection, issue_id: int, article: Article) -> int:
+    """Store one article; its row id."""
+    values = [f.to_column(getattr(article, f.name)) for f in ARTICLE_FIELDS]
+    return conn.execute(_INSERT_ARTICLE, [issue_id, *values]).lastrowid
+
+
+def article_from_row(r: sqlite3.Row) -> Article:
+    return Article(**{f.name: f.from_column(r[f.name]) for f in ARTICLE_FIELDS})
+
+
+# --- issues -------------------------------------------------------------------------------------
+
+ISSUE_INFO_SQL = (
+    "SELECT *, (SELECT count(*) FROM articles a WHERE a.issue_id = issues.id AND a.body != '')"
+    " AS n_articles FROM issues")
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    """An issue as ``digest list`` shows it."""
+
+    id: int
+    sha256: str
+    source: str
+    bulletin: str | None
+    year: int | None
+    number: int | None
+    total_number: int | None
+    publisher: str | None
+    date: dt.date | None
+    pages: int
+    added_at: str
+    articles: int  # articles with a body
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """``BULLETIN:YEAR:NUMBER`` when the masthead gives all three, else the id."""
+        if self.bulletin and self.year and self.number:
+            return f"{self.bulletin}:{self.year}:{self.number}"
+        return str(self.id)
+
+
+def insert_issue(conn: sqlite3.Connection, issue: Issue) -> int | None:
+    """Store the issue's own row; its id, or None when its file hash is already stored."""
+    m = issue.masthead
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO issues (sha256, source, bulletin, year, number, total_number, "
+        "publisher, date, pages, added_at, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
+         _date_text(m.date), issue.pages, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+         _json(issue.warnings)))
+    return cur.lastrowid if cur.rowcount else None
+
+
+def insert_toc(conn: sqlite3.Connection, issue_id: int, toc: tuple[TocEntry, ...]) -> None:
+    conn.executemany("INSERT INTO toc_entries VALUES (?, ?, ?, ?, ?)",
+                     [(issue_id, n, e.section, e.title, e.page) for n, e in enumerate(toc, 1)])
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def masthead(r: sqlite3.Row) -> Masthead:
+    return Masthead(r["bulletin"], r["year"], r["number"], r["total_number"], r["publisher"],
+                    _date(r["date"]))
+
+
+def issue_info(r: sqlite3.Row) -> IssueInfo:
+    return IssueInfo(
+        id=r["id"], sha256=r["sha256"], source=r["source"], bulletin=r["bulletin"],
+        year=r["year"], number=r["number"], total_number=r["total_number"],
+        publisher=r["publisher"], date=_date(r["date"]), pages=r["pages"],
+        added_at=r["added_at"], articles=r["n_articles"], warnings=_json_tuple(r["warnings"]))
+
+
+def issue_from_rows(irow: sqlite3.Row, arows, trows) -> Issue:
+    """The stored issue, rebuilt as the parser returned it."""
+    return Issue(
+        source=irow["source"], sha256=irow["sha256"], masthead=masthead(irow),
+        toc=tuple(TocEntry(t["section"], t["title"], t["page"]) for t in trows),
+        articles=tuple(article_from_row(a) for a in arows), pages=irow["pages"],
+        warnings=_json_tuple(irow["warnings"]))
+
+
+# --- search hits --------------------------------------------------------------------------------
+
+# The columns a hit is built from: its article's, its issue's (prefix ``a`` and ``i``).
+HIT_COLUMNS = ("a.id AS article_id, i.id AS issue_id, i.source, i.sha256, i.bulletin, i.year, "
+               "i.number, i.total_number, i.date, i.publisher, i.pages, "
+               + ", ".join(f"a.{f.name}" for f in ARTICLE_FIELDS))
+
+
+class _HitMethods:
+    @property
+    def issue_name(self) -> str:
+        """The issue as ``digest show`` takes it: ``BULLETIN:YEAR:NUMBER``, else its id."""
+        if self.bulletin and self.year and self.issue:
+            return f"{self.bulletin}:{self.year}:{self.issue}"
+        return str(self.issue_id)
+
+    def as_dict(self, open_mark: str = "【", close_mark: str = "】") -> dict:
+        """A JSON-ready dict; the snippet's matches are wrapped in the two markers."""
+        d = {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
+        d.update({k: list(v) for k, v in d.items() if isinstance(v, tuple)})
+        d["snippet"] = self.snippet.marked(open_mark, close_mark)
+        return d
+
+
+Hit = make_dataclass(
+    "Hit",
+    [*((n, t) for n, t, _ in ISSUE_FIELDS), *((f.name, f.type) for f in _EXPORTED),
+     ("score", float), ("snippet", Snippet), ("issue_id", int)],
+    bases=(_HitMethods,), frozen=True)
+Hit.__module__ = __name__  # pickled and shown as digest.library.rows.Hit
+Hit.__doc__ = """One search hit: the export fields of its article (``FIELDS``, same order), then
+its score (higher is better), a snippet of the body and the issue's library id."""
+
+
+def hit_from_row(r: sqlite3.Row, score: float, terms: list[str]):
+    """The ``Hit`` for a row selected with ``HIT_COLUMNS``."""
+    issue = Issue(source=r["source"], sha256=r["sha256"], masthead=masthead(r), toc=(),
+                  articles=(), pages=r["pages"])
+    row = article_row(issue, article_from_row(r))
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
+    return Hit(**values, score=score, snippet=snippet(row["body"], terms), issue_id=r["issue_id"])

@@ -1,0 +1,141 @@
+"""The database: its tables, the steps that migrate them, and opening a library file.
+
+Schema versions. ``PRAGMA user_version`` holds the number of ``MIGRATIONS`` steps applied; opening
+a library runs the missing ones, so a library made by one version opens in the next. A step is
+never edited once released: changes are new steps. A new article field is a new step adding its
+column (``ALTER TABLE articles ADD COLUMN``) next to its entry in ``rows.ARTICLE_FIELDS``.
+
+Concurrency. Each write is one ``BEGIN IMMEDIATE`` transaction (``transaction``), so a killed
+``digest add`` never leaves half an issue. WAL mode lets readers run while a writer writes, and
+the busy timeout makes a second writer (another ``digest add``) wait for the lock instead of
+failing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from digest.errors import LibraryError
+from digest.query import index_text
+
+# A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
+# second `digest add` storing many issues in turn, without hanging forever on a stuck one.
+BUSY_TIMEOUT_S = 60.0
+OPEN_RETRY_S = 0.05  # pause before trying again to open a library another process is creating
+
+_V1_TABLES = (
+    """CREATE TABLE issues (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        bulletin TEXT, year INTEGER, number INTEGER, total_number INTEGER,
+        publisher TEXT, date TEXT, pages INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT NOT NULL,
+        warnings TEXT NOT NULL DEFAULT '[]')""",
+    "CREATE INDEX issues_by_name ON issues (bulletin, year, number)",
+    # body last: the small columns stay on the row's first page, which filters and lists read.
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        section TEXT, title TEXT NOT NULL, page INTEGER, toc_page INTEGER, match REAL,
+        status TEXT NOT NULL,
+        region TEXT, regions TEXT NOT NULL DEFAULT '[]', keywords TEXT NOT NULL DEFAULT '[]',
+        summary TEXT,
+        body TEXT NOT NULL DEFAULT '',
+        UNIQUE (issue_id, seq))""",
+    """CREATE TABLE toc_entries (
+        issue_id INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        section TEXT, title TEXT NOT NULL, page INTEGER,
+        PRIMARY KEY (issue_id, seq))""",
+)
+
+
+def _v1_tables(conn: sqlite3.Connection) -> None:
+    for statement in _V1_TABLES:
+        conn.execute(statement)
+
+
+def _v2_search_index(conn: sqlite3.Connection) -> None:
+    """The bigram search index, filled for the articles stored before it existed."""
+    conn.execute("CREATE VIRTUAL TABLE article_fts USING fts5("
+                 "title, body, content='', tokenize='ascii')")
+    rows = conn.execute("SELECT id, title, body FROM articles WHERE body != ''")
+    conn.executemany("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",
+                     ((i, index_text(t), index_text(b)) for i, t, b in rows.fetchall()))
+
+
+# Step i takes a library from version i to i + 1. Append; never edit a released step.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_tables, _v2_search_index)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, db_path: Path, steps=MIGRATIONS) -> None:
+    """Run the steps the library has not had yet, each in its own transaction."""
+    if user_version(conn) > len(steps):
+        raise LibraryError(f"{db_path} was made by a newer version of digest (schema "
+                           f"{user_version(conn)}, this one knows {len(steps)}): upgrade digest.")
+    while user_version(conn) < len(steps):
+        with transaction(conn):
+            version = user_version(conn)  # another process may have migrated meanwhile
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise LibraryError(f"{db_path} is an SQLite database but not a digest library: "
+                                   "give --library another folder.")
+            if version < len(steps):
+                steps[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection):
+    """A write transaction that takes the write lock at once (waiting up to the busy timeout)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def connect(db_path: Path, steps=MIGRATIONS) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database file."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return _open(db_path, steps)
+        except sqlite3.OperationalError as exc:
+            # Switching a new file to WAL while another process does the same can report
+            # "locked" at once, without waiting: try again.
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise _open_error(db_path, exc) from None
+            time.sleep(OPEN_RETRY_S)
+        except sqlite3.Error as exc:
+            raise _open_error(db_path, exc) from None
+
+
+def _open(db_path: Path, steps) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # in WAL mode still safe against a crash
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, db_path, steps)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_error(db_path: Path, exc: Exception) -> LibraryError:
+    return LibraryError(f"Cannot open the library {db_path}: {exc}. Check that it is a digest "
+                        "library and that the folder is writable.")

@@ -1,0 +1,171 @@
+"""Search: a query (``digest.query``) and filters in, SQL over the library, hits out.
+
+An FTS5 table indexes each article's title and body as overlapping character pairs, and each
+query term becomes a phrase of pairs; candidates are checked with a real substring test. Recall
+is exactly that of substring search for any term, including two-character ones (医药 inside
+生物医药) that a word segmenter would not cut out, and precision is exact after the check.
+FTS5's own trigram tokenizer also gives substring search but cannot look up a term shorter than
+three characters, and two-character words are the commonest Chinese queries (养老, 医药, 江苏);
+a segmenter (jieba) misses every substring it cuts differently. The FTS table is contentless (the
+texts live once, in ``articles``); deleting from it needs the indexed values, which
+``index_text`` recomputes, so changing ``index_text`` needs a migration step that rebuilds the
+index. Ranking is BM25 with the title weighted above the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from digest.errors import QueryError
+from digest.library.rows import HIT_COLUMNS, hit_from_row
+from digest.query import Query, index_text, parse_query
+
+# BM25 weight of a title hit against a body hit: a title is ~20 characters against a body's
+# ~1,000, and an article named after the term is what the reader is looking for.
+TITLE_WEIGHT = 5.0
+DEFAULT_LIMIT = 20  # hits a search returns unless told: one screen
+_CHUNK = 64  # candidate articles fetched at a time while checking hits
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search and export filters; text filters match when the field contains the value."""
+
+    regions: tuple[str, ...] = ()  # region labels (江苏, 长三角): the main region is one of them
+    section: str | None = None
+    bulletin: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @classmethod
+    def parse(cls, *, region=None, section=None, bulletin=None, since=None, until=None):
+        """Filters from command-line strings; dates as YYYY, YYYY-MM or YYYY-MM-DD.
+
+        ``region`` is a label or a list of labels (江苏, not 江苏省: see ``Gazetteer.resolve``)."""
+        regions = (region,) if isinstance(region, str) else tuple(region or ())
+        return cls(regions, section or None, bulletin or None,
+                   date_bound(since, end=False), date_bound(until, end=True))
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE condition over ``a`` (articles) and ``i`` (issues), and its parameters.
+
+        Only articles with a body are searched and exported: a TOC entry without one is not
+        an article to read.
+        """
+        conds, params = ["a.body != ''"], []
+        if self.regions:
+            conds.append(f"a.region IN ({', '.join('?' * len(self.regions))})")
+            params += self.regions
+        for column, value in (("a.section", self.section), ("i.bulletin", self.bulletin)):
+            if value:
+                conds.append(f"instr({column}, ?) > 0")
+                params.append(value)
+        for op, value in ((">=", self.since), ("<=", self.until)):
+            if value:
+                conds.append(f"i.date {op} ?")
+                params.append(value.isoformat())
+        return " AND ".join(conds), params
+
+
+NO_FILTERS = Filters()  # every article with a body
+
+_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
+
+
+def date_bound(text: str | None, *, end: bool) -> dt.date | None:
+    """``2020`` → 2020-01-01 (or 2020-12-31 for an end bound); ``2020-03`` → March 1st (31st)."""
+    if not text:
+        return None
+    m = _DATE.fullmatch(text.strip())
+    try:
+        year, month, day = int(m[1]), int(m[2] or (12 if end else 1)), m[3]
+        if day is None and end:
+            nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(year, month, int(day or 1))
+    except (TypeError, ValueError):
+        raise QueryError(f"Cannot read the date {text!r}: write it as YYYY-MM-DD, YYYY-MM or "
+                         "YYYY, e.g. --since 2020-03.") from None
+
+
+def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(),
+           limit: int | None = DEFAULT_LIMIT) -> list:
+    """Hits for ``query`` (see ``digest.query``), best first; at most ``limit``.
+
+    Raises ``QueryError`` for a query that cannot be understood.
+    """
+    q = parse_query(query)
+    hits = []
+    ranked = _candidates(conn, q, filters)
+    for start in range(0, len(ranked), _CHUNK):
+        chunk = ranked[start:start + _CHUNK]
+        rows = _hit_rows(conn, [aid for aid, _ in chunk])
+        for aid, score in chunk:
+            row = rows[aid]
+            if q.matches(row["title"], row["body"]):
+                hits.append(hit_from_row(row, score, q.terms))
+                if limit and len(hits) >= limit:
+                    return hits
+    return hits
+
+
+def _candidates(conn: sqlite3.Connection, q: Query, filters: Filters) -> list[tuple[int, float]]:
+    """(article id, score) of every article that may match, best first."""
+    where, params = filters.sql()
+    if q.fts is None:  # nothing to narrow by (one-character terms, only exclusions): scan
+        return [(r[0], 0.0) for r in conn.execute(
+            f"SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE {where} "
+            "ORDER BY i.date DESC, i.id DESC, a.seq", params)]
+    # Only indexed articles have a body: without filters the FTS table alone answers.
+    join = "" if filters == Filters() else (
+        f"JOIN articles a ON a.id = f.rowid JOIN issues i ON i.id = a.issue_id AND {where}")
+    rows = conn.execute(
+        f"SELECT f.rowid, bm25(article_fts, {TITLE_WEIGHT}, 1.0) AS s FROM article_fts f "
+        f"{join} WHERE article_fts MATCH ? ORDER BY s", [*params, q.fts])
+    return [(r[0], -r[1]) for r in rows]  # bm25 is negative, lower is better
+
+
+def _hit_rows(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, sqlite3.Row]:
+    marks = ",".join("?" * len(article_ids))
+    rows = conn.execute(
+        f"SELECT {HIT_COLUMNS} FROM articles a JOIN issues i ON i.id = a.issue_id "
+        f"WHERE a.id IN ({marks})", article_ids)
+    return {r["article_id"]: r for r in rows}
+
+
+def selected(conn: sqlite3.Connection, query: str | None,
+             filters: Filters = Filters()) -> dict[int, set[int]]:
+    """{issue id: article seqs} of the articles with a body that match, in issue order."""
+    q = parse_query(query) if query else None
+    where, params = filters.sql()
+    if q is not None and q.fts is not None:
+        where += " AND a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
+        params.append(q.fts)
+    texts = "a.title, a.body" if q is not None else "NULL AS title, NULL AS body"
+    rows = conn.execute(
+        f"SELECT a.issue_id, a.seq, {texts} FROM articles a "
+        f"JOIN issues i ON i.id = a.issue_id WHERE {where} "
+        "ORDER BY i.date, i.bulletin, i.number, i.id, a.seq", params).fetchall()
+    wanted: dict[int, set[int]] = {}
+    for r in rows:
+        if q is None or q.matches(r["title"], r["body"]):
+            wanted.setdefault(r["issue_id"], set()).add(r["seq"])
+    return wanted
+
+
+def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
+    """Add one stored article to the search index."""
+    conn.execute("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",
+                 (article_id, index_text(title), index_text(body)))
+
+
+def unindex_issue(conn: sqlite3.Connection, issue_id: int) -> None:
+    """Take an issue's articles out of the search index (before deleting them)."""
+    rows = conn.execute("SELECT id, title, body FROM articles "
+                        "WHERE issue_id = ? AND body != ''", (issue_id,)).fetchall()
+    conn.executemany(
+        "INSERT INTO article_fts (article_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+        [(i, index_text(t), index_text(b)) for i, t, b in rows])

@@ -1,0 +1,219 @@
+"""The ``Library``: one folder's ``library.db``, issues stored whole, found, removed and searched.
+
+Each issue is stored in one transaction, with every entry of the rebuilt TOC (those without a
+body too), so the TOC round-trips. The identity of an issue is the SHA-256 of its file: adding
+the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from digest.errors import LibraryError, NotFoundError
+from digest.library import search as _search
+from digest.library.ingest import (
+    AddResult,
+    FileOutcome,
+    Outcome,
+    ProgressCallback,
+    file_sha256,
+    parse_all,
+    report,
+)
+from digest.library.paths import DB_NAME, expand_paths
+from digest.library.rows import (
+    ISSUE_INFO_SQL,
+    IssueInfo,
+    insert_article,
+    insert_issue,
+    insert_toc,
+    issue_from_rows,
+    issue_info,
+)
+from digest.library.schema import connect, transaction
+from digest.library.search import DEFAULT_LIMIT, NO_FILTERS, Filters
+from digest.models import Article, Issue
+
+
+class Library:
+    """A library folder holding ``library.db``. Use as a context manager, or call ``close``."""
+
+    def __init__(self, folder: str | os.PathLike, *, create: bool = True):
+        self.folder = Path(folder)
+        self.db_path = self.folder / DB_NAME
+        if not self.db_path.exists():
+            if not create:
+                raise LibraryError(f"There is no library in {self.folder} yet: add issues with "
+                                   "`digest add FILE...` (or give --library PATH).")
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryError(f"Cannot create the library folder {self.folder}: "
+                                   f"{exc.strerror}. Give --library another folder.") from None
+        self._conn = connect(self.db_path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- adding
+
+    def store(self, issue: Issue) -> int | None:
+        """Store a whole issue in one transaction; its id, or None if its hash is already here."""
+        with transaction(self._conn) as conn:
+            issue_id = insert_issue(conn, issue)
+            if issue_id is None:
+                return None
+            for article in issue.articles:
+                article_id = insert_article(conn, issue_id, article)
+                if article.body:
+                    _search.index_article(conn, article_id, article.title, article.text)
+            insert_toc(conn, issue_id, issue.toc)
+        return issue_id
+
+    def add_paths(self, paths: Iterable[str | os.PathLike], *, jobs: int = 1,
+                  password: str | None = None,
+                  progress_callback: ProgressCallback | None = None) -> AddResult:
+        """Parse and store every issue file in ``paths`` (files, folders, globs).
+
+        Files already in the library are skipped without parsing; a file that fails is
+        reported in the result and the others are still added.
+        """
+        files, missing = expand_paths(paths)
+        done = [FileOutcome(p, Outcome.FAILED, f"{p}: no such file or folder") for p in missing]
+        todo: dict[str, str] = {}  # path -> sha256, for the files to parse
+        for path in files:
+            if (outcome := self._pre_check(path, todo)) is not None:
+                done.append(outcome)
+        total = len(done) + len(todo)
+        for n, outcome in enumerate(done, 1):
+            report(progress_callback, outcome, n, total)
+        for path, parsed in parse_all(list(todo), jobs, password):
+            done.append(self._store_parsed(path, todo[path], parsed))
+            report(progress_callback, done[-1], len(done), total)
+        order = {str(p): n for n, p in enumerate(files)}
+        return AddResult(tuple(sorted(done, key=lambda o: order.get(o.path, len(order)))))
+
+    def _pre_check(self, path: Path, todo: dict[str, str]) -> FileOutcome | None:
+        """Skip files already stored or given twice; None when the file is to be parsed."""
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            return FileOutcome(str(path), Outcome.FAILED, f"{path}: cannot read ({exc.strerror})")
+        twin = next((p for p, s in todo.items() if s == sha), None)
+        if twin is not None:
+            return FileOutcome(str(path), Outcome.SKIPPED, f"same content as {twin}")
+        row = self._conn.execute("SELECT id FROM issues WHERE sha256 = ?", (sha,)).fetchone()
+        if row:
+            return FileOutcome(str(path), Outcome.SKIPPED, "already in the library", row[0])
+        todo[str(path)] = sha
+        return None
+
+    def _store_parsed(self, path: str, sha: str, parsed: Issue | str) -> FileOutcome:
+        if isinstance(parsed, str):
+            return FileOutcome(path, Outcome.FAILED, parsed)
+        issue = replace(parsed, sha256=sha)  # identity is the hash of the file as read here
+        issue_id = self.store(issue)
+        if issue_id is None:  # another `digest add` stored the same file meanwhile
+            return FileOutcome(path, Outcome.SKIPPED, "already in the library")
+        n = sum(1 for a in issue.articles if a.body)
+        return FileOutcome(path, Outcome.ADDED, "", issue_id, n, issue.warnings)
+
+    # -- looking around
+
+    def issues(self) -> list[IssueInfo]:
+        """Every issue, by date, bulletin and number."""
+        rows = self._conn.execute(ISSUE_INFO_SQL + " ORDER BY date, bulletin, number, id")
+        return [issue_info(r) for r in rows]
+
+    def find(self, name: str) -> IssueInfo:
+        """The issue named by its id or ``BULLETIN:YEAR:NUMBER`` (BULLETIN may be a part)."""
+        name = name.strip()
+        if name.isdigit():
+            rows = self._conn.execute(ISSUE_INFO_SQL + " WHERE id = ?", (int(name),)).fetchall()
+        elif (m := re.fullmatch(r"(.+):(\d+):(\d+)", name)):
+            rows = self._conn.execute(
+                ISSUE_INFO_SQL + " WHERE instr(bulletin, ?) > 0 AND year = ? AND number = ?"
+                " ORDER BY id", (m[1], int(m[2]), int(m[3]))).fetchall()
+        else:
+            rows = []
+        if len(rows) > 1:
+            ids = ", ".join(str(r["id"]) for r in rows)
+            raise NotFoundError(f"{name!r} names {len(rows)} issues (ids {ids}): use the id.")
+        if not rows:
+            raise NotFoundError(f"No issue {name!r} in the library {self.folder}: name it by id "
+                                "or as BULLETIN:YEAR:NUMBER, as `digest list` shows.")
+        return issue_info(rows[0])
+
+    def issue(self, name: str) -> Issue:
+        """The stored issue, rebuilt as the parser returned it."""
+        return self._load_issue(self.find(name).id)
+
+    def article(self, name: str, seq: int) -> tuple[Issue, Article]:
+        """Article ``seq`` (1, 2, …) of the named issue, with its issue."""
+        info = self.find(name)
+        issue = self._load_issue(info.id)
+        for article in issue.articles:
+            if article.seq == seq:
+                return issue, article
+        raise NotFoundError(f"Issue {info.name} has no article {seq}: see "
+                            f"`digest show {info.id}` for its articles.")
+
+    def remove(self, name: str) -> IssueInfo:
+        """Remove the named issue, its articles and their index entries; return what it was."""
+        info = self.find(name)
+        with transaction(self._conn) as conn:
+            _search.unindex_issue(conn, info.id)
+            conn.execute("DELETE FROM issues WHERE id = ?", (info.id,))
+        return info
+
+    def _load_issue(self, issue_id: int) -> Issue:
+        irow = self._conn.execute("SELECT * FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        arows = self._conn.execute("SELECT * FROM articles WHERE issue_id = ? ORDER BY seq",
+                                   (issue_id,))
+        trows = self._conn.execute("SELECT * FROM toc_entries WHERE issue_id = ? ORDER BY seq",
+                                   (issue_id,))
+        return issue_from_rows(irow, arows, trows)
+
+    # -- search and export
+
+    def search(self, query: str, filters: Filters = NO_FILTERS,
+               limit: int | None = DEFAULT_LIMIT) -> list:
+        """Articles matching ``query`` (see ``digest.query``), best first, as ``Hit`` values;
+        at most ``limit``. Raises ``QueryError`` for a query that cannot be understood."""
+        return _search.search(self._conn, query, filters, limit)
+
+    def trends(self, terms: Iterable[str], *, by=None, by_region: bool = False,
+               filters: Filters = NO_FILTERS):
+        """Articles matching each term per period (and region): see ``digest.trends``."""
+        from digest.trends import count_terms, scope_for
+
+        return count_terms(self._conn, terms, by=by, by_region=by_region, scope=scope_for(filters))
+
+    def rising(self, *, by=None, filters: Filters = NO_FILTERS, min_support: int | None = None,
+               limit: int = 20):
+        """Keywords whose share of articles grew most in the latest period: ``digest.trends``."""
+        from digest.trends import MIN_SUPPORT, rising, scope_for
+
+        return rising(self._conn, by=by, scope=scope_for(filters), limit=limit,
+                      min_support=MIN_SUPPORT if min_support is None else min_support)
+
+    def select(self, query: str | None = None,
+               filters: Filters = NO_FILTERS) -> Iterator[tuple[Issue, Article]]:
+        """(issue, article) for every article with a body that matches, in issue order.
+
+        This is what ``digest export`` writes for the library: ``digest.export.article_row``
+        turns each pair into a row.
+        """
+        for issue_id, seqs in _search.selected(self._conn, query, filters).items():
+            issue = self._load_issue(issue_id)
+            yield from ((issue, a) for a in issue.articles if a.seq in seqs)
