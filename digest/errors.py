@@ -2,9 +2,30 @@
 
 The CLI catches ``DigestError`` once, prints ``Error: <message>`` on stderr and exits with
 ``exit_code``; anything else is a bug and shows a traceback only with ``--debug``.
+
+Exit codes (``EXIT_CODES`` lists them for ``--help`` and the README):
+
+====  ==========================================================================================
+0     success
+1     some files failed while the others were processed (``add``), or no search hits
+2     bad input: a file that cannot be read, is not a bulletin, is too large or is not a
+      regular file; a query or option that cannot be understood
+3     the library cannot be opened or written (read-only, locked, a folder missing)
+4     an issue or article named on the command line is not in the library
+5     an optional extra is needed (the message names ``pip install 'digest[EXTRA]'``)
+6     the output cannot be written: a folder or the input named by ``-o``, a full disk
+7     the library database is corrupted (restore a backup or run ``digest check --repair``)
+8     out of memory
+70    a bug in digest (``--debug`` shows the traceback; please report it)
+130   interrupted (Ctrl-C); 143: terminated (SIGTERM). What was stored before stays.
+====  ==========================================================================================
 """
 
 from __future__ import annotations
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, not the user's input
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 class DigestError(Exception):
@@ -31,10 +52,24 @@ class NotABulletinError(InputError):
     """The document has text, but neither a TOC nor article titles could be found in it."""
 
 
+class TooLargeError(InputError):
+    """The input is larger than ``--max-size`` allows."""
+
+
 class LibraryError(DigestError):
     """The library database could not be opened, read or written."""
 
     exit_code = 3
+
+
+class ReadOnlyLibraryError(LibraryError):
+    """The library is read-only: it can be listed, shown, searched and exported, not changed."""
+
+
+class CorruptLibraryError(LibraryError):
+    """The library database file is damaged; a backup or ``digest check --repair`` may help."""
+
+    exit_code = 7
 
 
 class NotFoundError(DigestError):
@@ -61,3 +96,35 @@ class MissingExtraError(DigestError):
     ``pip install 'digest[EXTRA]'`` line."""
 
     exit_code = 5
+
+
+class OutputError(DigestError):
+    """The output (``-o`` or standard output) cannot be written there."""
+
+    exit_code = 6
+
+
+class DiskFullError(OutputError):
+    """The disk filled up while writing; an existing ``-o`` file is left unchanged."""
+
+
+class OutOfMemoryError(DigestError):
+    """The input needs more memory than the machine has."""
+
+    exit_code = 8
+
+
+EXIT_CODES = {
+    0: "success",
+    1: "some files failed (add), or nothing matched (search)",
+    InputError.exit_code: "bad input: unreadable, not a bulletin, too large, or a bad query/option",
+    LibraryError.exit_code: "the library cannot be opened or written (read-only, locked)",
+    NotFoundError.exit_code: "no such issue or article in the library",
+    MissingExtraError.exit_code: "an optional extra is needed: pip install 'digest[EXTRA]'",
+    OutputError.exit_code: "the output cannot be written (a folder, the input itself, disk full)",
+    CorruptLibraryError.exit_code: "the library is corrupted: restore a backup or run `digest check`",
+    OutOfMemoryError.exit_code: "out of memory",
+    EXIT_INTERNAL: "a bug in digest: run with --debug and report it",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_TERMINATED: "terminated (SIGTERM)",
+}

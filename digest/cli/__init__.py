@@ -49,4 +49,9 @@ from digest.cli import issue_cmds, library_cmds, summary_cmd, trends_cmd  # noqa
 
 
 def main() -> None:
+    import signal
+
+    from digest.cli.common import raise_terminated
+
+    signal.signal(signal.SIGTERM, raise_terminated)  # SIGTERM ends a run like Ctrl-C (exit 143)
     app(prog_name="digest")

@@ -5,6 +5,8 @@ Commands stay thin: check flags, make one core call inside ``boundary``, print.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import json
 import os
@@ -16,9 +18,13 @@ from typing import Any
 import typer
 
 from digest.cli.options import Fmt
-from digest.errors import DigestError
-
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, not the user's input
+from digest.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    DigestError,
+    OutOfMemoryError,
+)
 
 
 @dataclass
@@ -33,6 +39,15 @@ state = State()
 from digest.cli.options import JsonOpt, PasswordOpt  # noqa: E402, F401
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt so that the same clean-up runs
+    (open transactions roll back, worker pools are shut down, temporary files removed)."""
+
+
+def raise_terminated(signum, frame) -> None:
+    raise Terminated
+
+
 def boundary(fn):
     """Turn ``DigestError`` into one ``Error: …`` line on stderr and its exit code.
 
@@ -42,29 +57,58 @@ def boundary(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            sys.stdout.flush()  # a full disk on stdout is reported here, not at interpreter exit
+            return result
         except (typer.Exit, typer.Abort):
             raise
         except DigestError as exc:
-            if state.debug:
-                traceback.print_exc()
-            err(f"Error: {exc}")
-            raise typer.Exit(exc.exit_code) from None
+            fail(exc)
         except BrokenPipeError:
             # The reader stopped reading (`digest … | head`): not an error, nothing to say.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
             err("Interrupted.")
-            raise typer.Exit(130) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Terminated:
+            err("Terminated.")
+            raise typer.Exit(EXIT_TERMINATED) from None
+        except MemoryError:
+            fail(OutOfMemoryError("out of memory; process fewer or smaller files at a time, or "
+                                  "lower --max-size"))
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                internal(exc)
+            from digest.output import output_error
+
+            _silence_stdout()
+            fail(output_error(exc))
         except Exception as exc:  # noqa: BLE001 - the one place that catches everything
-            if state.debug:
-                traceback.print_exc()
-            err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
-                "and please report it)")
-            raise typer.Exit(EXIT_INTERNAL) from None
+            internal(exc)
 
     return wrapper
+
+
+def fail(exc: DigestError):
+    if state.debug:
+        traceback.print_exc()
+    err(f"Error: {exc}")
+    raise typer.Exit(exc.exit_code) from None
+
+
+def internal(exc: BaseException):
+    if state.debug:
+        traceback.print_exc()
+    err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
+        "and please report it)")
+    raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _silence_stdout() -> None:
+    """Drop what is still buffered for a stdout that cannot take it (else exit flushes again)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # CliRunner's has no fd
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def err(message: str) -> None:

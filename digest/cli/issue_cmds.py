@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -35,7 +31,7 @@ from digest.cli.options import (
     format_option,
     output_format,
 )
-from digest.errors import DigestError, UsageError
+from digest.errors import UsageError
 
 IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
                                          metavar="ISSUE", show_default=False)]
@@ -110,8 +106,10 @@ def export(
     Example: digest export --query 养老 -r 江苏 --since 2020 --format md -o 养老.md
     """
     from digest.export import issue_rows, write_rows
+    from digest.output import resolve_output, write_output
 
     fmt = output_format(format, json, piped=Fmt.csv, terminal=Fmt.csv).value
+    target = resolve_output(output, issues or [library_db(library)])
     if not issues:
         rows = library_rows(library, query, filters(region, section, bulletin, since, until))
     elif query or section or bulletin or since or until:
@@ -128,23 +126,11 @@ def export(
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)
-    write_output(lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw), output)
+    write_output(target, lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw))
 
 
-def write_output(write, output: Path | None) -> None:
-    """Write to stdout, or to a file atomically: a failed export never leaves half a file."""
-    if output is None:
-        write(sys.stdout)
-        return
-    target = output.expanduser()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".digest-")
-    except OSError as exc:
-        raise DigestError(f"{target}: cannot write there ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            write(out)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def library_db(library: str | None) -> str:
+    """The library's database file: an input that ``-o`` must not overwrite."""
+    from digest.library import DB_NAME, library_path
+
+    return str(library_path(library) / DB_NAME)

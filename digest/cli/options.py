@@ -132,8 +132,11 @@ HomeOpt = Annotated[str | None, typer.Option(
     "subjects spanning them merge under its name. Default: inferred from each issue's "
     "publisher, name and articles; none: no home grouping.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
-OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", metavar="FILE", show_default=False, help="Write to FILE instead of stdout.")]
+# A str, not a Path: Path("") is ".", and an empty -o must be refused (digest.output checks it).
+OutputOpt = Annotated[str | None, typer.Option(
+    "--output", "-o", metavar="FILE", show_default=False,
+    help="Write to FILE instead of stdout (- is stdout). A symlink's target is written, a device "
+    "or FIFO in place; a regular file is replaced atomically, keeping its permissions.")]
 LibraryOpt = Annotated[str | None, typer.Option(
     "--library", metavar="PATH", show_default=False,
     help="The library folder (default: $DIGEST_HOME, else the user data folder; see `digest path`).")]
