@@ -168,7 +168,7 @@ class Gazetteer:
             return difflib.SequenceMatcher(None, name, other).ratio(), same_start
 
         close = sorted((n for n in set(names) | set(self.labels) if likeness(n)[0] >= CLOSE_AT),
-                       key=likeness, reverse=True)
+                       key=lambda n: (*(-x for x in likeness(n)), n))  # ties: by name, not hash
         return tuple(dict.fromkeys(self.label(n) for n in close))[:MAX_SUGGESTIONS]
 
 
