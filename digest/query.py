@@ -74,7 +74,15 @@ class Term:
     def positives(self) -> list[str]:
         return [self.text]
 
-    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
+    def exact_in_index(self) -> bool:
+        """True when the FTS phrase alone is the substring test: a term of one character pair
+        is one index token, and a token is a pair inside a run of the text."""
+        runs = _RUN.findall(self.text)
+        return len(runs) == 1 and len(runs[0]) == 2 and runs[0] == self.text
+
+    def sql(self, columns: tuple[str, ...], narrowed: bool = False) -> tuple[str, list]:
+        if narrowed and self.exact_in_index():
+            return "1", []  # the FTS phrase that narrowed the candidates already decided
         # SQLite's built-in lower() folds ASCII letters only: the same as ``fold``. A term
         # without ASCII letters is found in the text as it is, without a lowered copy.
         fold_case = any("a" <= ch <= "z" for ch in self.text)
@@ -96,8 +104,8 @@ class Not:
     def positives(self) -> list[str]:
         return []
 
-    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
-        cond, params = self.item.sql(columns)
+    def sql(self, columns: tuple[str, ...], narrowed: bool = False) -> tuple[str, list]:
+        cond, params = self.item.sql(columns)  # never narrowed: the index does not exclude
         return f"(NOT {cond})", params
 
 
@@ -115,8 +123,10 @@ class And:
     def positives(self) -> list[str]:
         return [t for i in self.items for t in i.positives()]
 
-    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
-        return _joined(self.items, " AND ", columns)
+    def sql(self, columns: tuple[str, ...], narrowed: bool = False) -> tuple[str, list]:
+        # Each item with a phrase is in the MATCH expression; one without is not narrowed.
+        return _joined([(i, narrowed and i.fts() is not None) for i in self.items], " AND ",
+                       columns)
 
 
 @dataclass(frozen=True)
@@ -134,15 +144,16 @@ class Or:
     def positives(self) -> list[str]:
         return [t for i in self.items for t in i.positives()]
 
-    def sql(self, columns: tuple[str, ...]) -> tuple[str, list]:
-        return _joined(self.items, " OR ", columns)
+    def sql(self, columns: tuple[str, ...], narrowed: bool = False) -> tuple[str, list]:
+        narrowed = narrowed and self.fts() is not None  # else the OR was not in the MATCH
+        return _joined([(i, narrowed) for i in self.items], " OR ", columns)
 
 
 Node = Term | Not | And | Or
 
 
 def _joined(items, op: str, columns: tuple[str, ...]) -> tuple[str, list]:
-    parts = [i.sql(columns) for i in items]
+    parts = [i.sql(columns, narrowed) for i, narrowed in items]
     return "(" + op.join(c for c, _ in parts) + ")", [p for _, ps in parts for p in ps]
 
 
@@ -162,10 +173,14 @@ class Query:
         """True when the title and body satisfy the query (substring semantics)."""
         return self.root.matches((fold(title), fold(body)))
 
-    def sql(self, title: str, body: str) -> tuple[str, list]:
+    def sql(self, title: str, body: str, *, narrowed: bool = False) -> tuple[str, list]:
         """The exact test as an SQL condition over two text columns, and its parameters:
-        ``matches`` done by SQLite (substring via ``instr`` over ASCII-folded text)."""
-        return self.root.sql((title, body))
+        ``matches`` done by SQLite (substring via ``instr`` over ASCII-folded text).
+
+        ``narrowed``: the rows are already those matching ``fts``; terms whose phrase is
+        exact by itself then need no ``instr``.
+        """
+        return self.root.sql((title, body), narrowed and self.fts is not None)
 
     @property
     def terms(self) -> list[str]:

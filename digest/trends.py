@@ -185,9 +185,13 @@ def count_terms(conn: sqlite3.Connection, terms: Iterable[str], *, by: Period | 
                       undated)
     by = by or choose_period(*bounds)
     labels = period_labels(*bounds, by)
-    issues = _issues_per_period(conn, by, scope)
-    totals = _articles_per_period(conn, by, by_region, scope)
-    per_term = [_matches_per_period(conn, q, by, by_region, scope) for q in queries]
+    periods_of = _issue_periods(conn, by, scope)
+    issues: dict[str, int] = {}
+    for label in periods_of.values():
+        issues[label] = issues.get(label, 0) + 1
+    totals = _per_period(_articles_per_issue(conn, scope, by_region), periods_of)
+    per_term = [_per_period(_matches_per_issue(conn, q, scope, by_region), periods_of)
+                for q in queries]
     regions = _regions(totals, by_region)
     periods = tuple(PeriodInfo(p, issues.get(p, 0), sum(totals.get((p, r), 0) for r in regions))
                     for p in labels)
@@ -209,41 +213,53 @@ def _regions(totals: dict[tuple[str, str], int], by_region: bool) -> tuple[str, 
     return tuple(sorted(sizes, key=lambda r: (-sizes[r], r)))
 
 
-def _issues_per_period(conn, by: Period, scope: Scope) -> dict[str, int]:
-    rows = conn.execute(f"SELECT {_PERIOD_SQL[by]} AS p, count(*) FROM issues i "
-                        f"WHERE i.date IS NOT NULL AND {scope.issue_where} GROUP BY p",
-                        scope.issue_params)
+# Articles are counted per (issue, region) in SQL, where the partial index ``articles_with_body``
+# answers without reading a body and without sorting; the few thousand issue groups are then
+# summed per period here. Joining every article to its issue to group by date would sort them.
+
+
+def _issue_periods(conn, by: Period, scope: Scope) -> dict[int, str]:
+    """Issue id → its period, for the dated issues in scope."""
+    rows = conn.execute(f"SELECT i.id, {_PERIOD_SQL[by]} FROM issues i "
+                        f"WHERE i.date IS NOT NULL AND {scope.issue_where}", scope.issue_params)
     return dict(rows.fetchall())
 
 
-_ARTICLES = ("FROM articles a JOIN issues i ON i.id = a.issue_id "
-             "WHERE a.body != '' AND i.date IS NOT NULL")
+def _region_column(by_region: bool) -> str:
+    return "coalesce(a.region, '')" if by_region else "''"
 
 
-def _group(by: Period, by_region: bool) -> str:
-    region = "coalesce(a.region, '')" if by_region else "''"
-    return f"{_PERIOD_SQL[by]} AS p, {region} AS r"
+def _articles_per_issue(conn, scope: Scope, by_region: bool):
+    return conn.execute(
+        f"SELECT a.issue_id, {_region_column(by_region)} AS r, count(*) FROM articles a "
+        f"WHERE a.body != '' AND {scope.article_where} GROUP BY a.issue_id, r",
+        scope.article_params)
 
 
-def _articles_per_period(conn, by: Period, by_region: bool, scope: Scope):
-    rows = conn.execute(
-        f"SELECT {_group(by, by_region)}, count(*) {_ARTICLES} AND {scope.issue_where} AND "
-        f"{scope.article_where} GROUP BY p, r", (*scope.issue_params, *scope.article_params))
-    return {(p, r): n for p, r, n in rows}
-
-
-def _matches_per_period(conn, q: Query, by: Period, by_region: bool, scope: Scope):
-    """(period, region) → articles matching ``q``: FTS narrows, ``instr`` decides, SQL counts."""
-    exact, exact_params = q.sql("a.title", "a.body")
+def _matches_per_issue(conn, q: Query, scope: Scope, by_region: bool):
+    """(issue, region, n) of the articles matching ``q``: FTS narrows, ``instr`` decides."""
+    exact, exact_params = q.sql("a.title", "a.body", narrowed=True)
     narrow, narrow_params = "", []
     if q.fts is not None:
         narrow = "AND a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
         narrow_params = [q.fts]
-    rows = conn.execute(
-        f"SELECT {_group(by, by_region)}, count(*) {_ARTICLES} {narrow} AND {scope.issue_where} "
-        f"AND {scope.article_where} AND {exact} GROUP BY p, r",
-        (*narrow_params, *scope.issue_params, *scope.article_params, *exact_params))
-    return {(p, r): n for p, r, n in rows}
+    return conn.execute(
+        f"SELECT a.issue_id, {_region_column(by_region)} AS r, count(*) FROM articles a "
+        f"WHERE a.body != '' {narrow} AND {scope.article_where} AND {exact} "
+        f"GROUP BY a.issue_id, r", (*narrow_params, *scope.article_params, *exact_params))
+
+
+def _per_period(rows, periods_of: dict[int, str]) -> dict[tuple[str, str], int]:
+    """Sum (issue, region, n) rows into (period, region) → n, for the issues in scope."""
+    out: dict[tuple[str, str], int] = {}
+    for issue_id, region, n in rows:
+        if (period := periods_of.get(issue_id)) is not None:
+            out[period, region] = out.get((period, region), 0) + n
+    return out
+
+
+_ARTICLES = ("FROM articles a JOIN issues i ON i.id = a.issue_id "
+             "WHERE a.body != '' AND i.date IS NOT NULL")
 
 
 # --- rising subjects ----------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_a_version_1_library_opens_migrated_and_searchable(tmp_path):
                  "VALUES (1, 1, '旧文章', 'ok', '江苏推进养老服务')")
     conn.close()
     with Library(folder) as lib:
-        assert lib._conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+        assert lib._conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert titles(lib.search("养老")) == ["旧文章"]
 
 
