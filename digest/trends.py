@@ -225,28 +225,30 @@ def _issue_periods(conn, by: Period, scope: Scope) -> dict[int, str]:
     return dict(rows.fetchall())
 
 
-def _region_column(by_region: bool) -> str:
-    return "coalesce(a.region, '')" if by_region else "''"
+def _group_by(by_region: bool) -> str:
+    # The index's own columns, as they are: grouping by an expression would sort again.
+    return "a.issue_id, a.region" if by_region else "a.issue_id, NULL"
 
 
 def _articles_per_issue(conn, scope: Scope, by_region: bool):
     return conn.execute(
-        f"SELECT a.issue_id, {_region_column(by_region)} AS r, count(*) FROM articles a "
-        f"WHERE a.body != '' AND {scope.article_where} GROUP BY a.issue_id, r",
+        f"SELECT {_group_by(by_region)}, count(*) FROM articles a "
+        f"WHERE a.body != '' AND {scope.article_where} GROUP BY {_group_by(by_region)}",
         scope.article_params)
 
 
 def _matches_per_issue(conn, q: Query, scope: Scope, by_region: bool):
     """(issue, region, n) of the articles matching ``q``: FTS narrows, ``instr`` decides."""
     exact, exact_params = q.sql("a.title", "a.body", narrowed=True)
-    narrow, narrow_params = "", []
-    if q.fts is not None:
-        narrow = "AND a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
+    if q.fts is None:
+        narrow, narrow_params = "a.body != ''", []
+    else:  # only articles with a body are in the index
+        narrow = "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
         narrow_params = [q.fts]
     return conn.execute(
-        f"SELECT a.issue_id, {_region_column(by_region)} AS r, count(*) FROM articles a "
-        f"WHERE a.body != '' {narrow} AND {scope.article_where} AND {exact} "
-        f"GROUP BY a.issue_id, r", (*narrow_params, *scope.article_params, *exact_params))
+        f"SELECT {_group_by(by_region)}, count(*) FROM articles a "
+        f"WHERE {narrow} AND {scope.article_where} AND {exact} GROUP BY {_group_by(by_region)}",
+        (*narrow_params, *scope.article_params, *exact_params))
 
 
 def _per_period(rows, periods_of: dict[int, str]) -> dict[tuple[str, str], int]:
@@ -254,7 +256,8 @@ def _per_period(rows, periods_of: dict[int, str]) -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], int] = {}
     for issue_id, region, n in rows:
         if (period := periods_of.get(issue_id)) is not None:
-            out[period, region] = out.get((period, region), 0) + n
+            key = (period, region or NO_REGION)
+            out[key] = out.get(key, 0) + n
     return out
 
 
