@@ -14,6 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 FAMILIES = Path(__file__).resolve().parent / "families"
+# The committed sample's source text, as one more family (not written for the matrix: the
+# parser's rules were fitted to it, so it is a check that they still hold, not a test).
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "source" / "issue-200.json"
+SAMPLE_FAMILY = "sample200"
 ORDINALS = "一二三四五六七八九十"
 CN_DIGITS = "〇一二三四五六七八九"
 
@@ -59,11 +63,25 @@ LAYOUTS = {layout.name: layout for layout in (
     # no TOC, no sections, several articles a page, ragged, running header, Arabic date
     Layout("notoc", toc="none", sections="none", justify=False, break_articles=False,
            running_header=True, chinese_date=False, footer="第 {n} 页"),
+    # a flat dotted-leader TOC (no sections), several articles a page, left titles, running header
+    Layout("flat", sections="none", title_align="left", break_articles=False, running_header=True,
+           footer="{n}"),
+    # no TOC but 【】 section headings, large type, centred titles, several articles a page
+    Layout("brackets", toc="none", sections="bracket", large=True, break_articles=False),
 )}
 
 
 def load_family(name: str) -> dict:
+    if name == SAMPLE_FAMILY:
+        return sample_family()
     return json.loads((FAMILIES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def sample_family() -> dict:
+    src = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    m = src["masthead"]
+    return {"family": SAMPLE_FAMILY, "masthead": m, "issue_line": f"{m['year']}年第{m['number']}期",
+            "toc_heading": "本期要目", "sections": src["sections"], "end_matter": []}
 
 
 def trimmed(family: dict, per_section: int | None) -> dict:
@@ -75,7 +93,7 @@ def trimmed(family: dict, per_section: int | None) -> dict:
 
 
 def family_names() -> list[str]:
-    return sorted(p.stem for p in FAMILIES.glob("*.json"))
+    return sorted(p.stem for p in FAMILIES.glob("*.json")) + ([SAMPLE_FAMILY] if SAMPLE.exists() else [])
 
 
 def chinese_date(iso: str) -> str:

@@ -195,7 +195,7 @@ def main() -> None:
                     print(f"{pdf.name}: {pdf.stat().st_size // 1024} KB")
                 except (TruthError, subprocess.CalledProcessError) as e:
                     failed += 1
-                    print(f"{fam}-{producer}-{lay}: FAILED {e}", file=sys.stderr)
+                    print(f"{case_name(fam, producer, lay, args.per_section)}: FAILED {e}", file=sys.stderr)
     sys.exit(1 if failed else 0)
 
 
