@@ -31,28 +31,53 @@ from layout_score import METRICS, TARGETS, score  # noqa: E402
 
 from digest.issue import parse_issue  # noqa: E402
 
-# Classes of error (issue 7, "What goes wrong today").
-END_MATTER = "end matter: the closing 报/送/发 block is appended to the last article (no Issue.end_matter)"
-SECTION_ORDINAL = "sections: headings numbered 一、 keep the ordinal in their name (want the plain name)"
+# Classes of error (issue 7, "What goes wrong today"), as seen on these cases.
+SECTION_ORDINAL = "sections: headings numbered 一、 are not found or keep the ordinal (want the plain name)"
+SECTION_BRACKETS = ("sections: without a TOC, headings in 【】 are taken for titles (the article under "
+                    "them loses its title) instead of sections")
 TOC_NUMBERED = "TOC misread: a 本期要目 of numbered entries without pages is not read as a TOC"
 TOC_SPACES = ("TOC misread: without leaders, an entry and its page (after spaces) run into the next "
               "entry, so both get one page and the second is NOT_IN_TOC")
+TOC_MISSED = ("TOC misread: a TOC without leaders in large type over two pages after an unnumbered "
+              "cover is not found; its entries become titles and wrapped entries' tails split")
+WRAPPED_TITLES = ("wrapped titles split: a centred title in large type whose last line is short "
+                  "becomes two titles (or a title and a body line)")
 NOTOC_TITLES = ("no TOC, several articles a page: a title that follows an article's short "
                 "（来源：…） line is read as a body paragraph of that article")
+FIRST_LINES = ("a paragraph's first line read as a title: in ragged text a first line that ends 1–2 em "
+               "short (a closing quote or a number pushed down) looks centred")
+RUNNING_HEADER = "running header (bulletin name and issue line) at the top of a body page read as a title"
+RUN_ORDER = ("reading order: LibreOffice draws fallback-font glyphs (the curly quotes) after the line's "
+             "CJK run; read in stream order “秒批” becomes 秒批“”, so the title no longer matches")
+PUBLISHER_ZU = "masthead: a publisher named …组 is not read"
 
 # Today's values below 1.0, rounded down: the floor a change must not go under (every other
 # scored metric's floor is 1.0).
 FLOORS: dict[str, dict[str, float]] = {
+    "cankao-chrome-cover-s2": {"title_precision": 0.54, "section": 0.0, "page": 0.66, "physical_page": 0.66,
+                               "toc_page": 0.0, "body_f1": 0.64},
+    "cankao-office-notoc-s2": {"title_recall": 0.66, "title_precision": 0.44, "body_f1": 0.82},
+    "chengyu-office-flat-s2": {"title_precision": 0.88, "body_f1": 0.96, "masthead": 0.83},
     "jingjinji-glyphs-cover-s2": {"toc_page": 0.25},
     "jingjinji-glyphs-notoc-s2": {"title_recall": 0.62, "body_f1": 0.79},
     "jingjinji-glyphs-yaomu-s2": {"toc_page": 0.0},
+    "jingjinji-office-brackets-s2": {"title_recall": 0.5, "title_precision": 0.36, "section": 0.25,
+                                     "body_f1": 0.97},
+    "jingjinji-office-classic-s2": {"title_recall": 0.87, "title_precision": 0.87, "toc_page": 0.87,
+                                    "body_f1": 0.99},
 }
 
-# Why a case misses issue 7's targets today.
+# Why a case misses issue 7's targets today (cankao-chrome-flat-s2 and jingjinji-glyphs-classic-s2
+# meet them).
 XFAIL: dict[str, str] = {
+    "cankao-chrome-cover-s2": f"{TOC_MISSED}; {SECTION_ORDINAL}; {WRAPPED_TITLES}",
+    "cankao-office-notoc-s2": f"{FIRST_LINES}; {RUNNING_HEADER}; {WRAPPED_TITLES}",
+    "chengyu-office-flat-s2": f"{FIRST_LINES}; {RUN_ORDER}; {PUBLISHER_ZU}",
     "jingjinji-glyphs-cover-s2": TOC_SPACES,
     "jingjinji-glyphs-notoc-s2": NOTOC_TITLES,
     "jingjinji-glyphs-yaomu-s2": TOC_NUMBERED,
+    "jingjinji-office-brackets-s2": f"{SECTION_BRACKETS}; {WRAPPED_TITLES}",
+    "jingjinji-office-classic-s2": RUN_ORDER,
 }
 
 
@@ -73,7 +98,7 @@ def marked(names, reasons):
 
 def test_cases_are_committed_and_small():
     names = case_names()
-    assert len(names) >= 4
+    assert len(names) >= 10
     for name in names:
         assert (CASES / f"{name}.pdf").stat().st_size < 100_000, name
 
