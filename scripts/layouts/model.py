@@ -19,6 +19,11 @@ FAMILIES = Path(__file__).resolve().parent / "families"
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "source" / "issue-200.json"
 SAMPLE_FAMILY = "sample200"
 ORDINALS = "一二三四五六七八九十"
+# What some producers' fonts put in the text layer instead of a simplified character: its
+# traditional twin (戶 for 户, 內 for 内), which looks the same. The truth keeps the plain
+# characters, which a reader should give back. (Radicals, the same fault, cannot be made
+# here: the fonts share one glyph between 车 and ⻋, and the producers then lose one of them.)
+TWINS = str.maketrans({"户": "戶", "内": "內", "没": "沒", "温": "溫", "吕": "呂"})
 CN_DIGITS = "〇一二三四五六七八九"
 
 
@@ -40,6 +45,7 @@ class Layout:
     chinese_date: bool = True  # 二〇二一年四月十六日 (else 2021年4月16日)
     end_matter: bool = True
     title_font: str = "sans"  # sans | serif
+    twins: bool = False  # 户 drawn as its traditional twin 戶, 内 as 內 … (TWINS)
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,10 @@ LAYOUTS = {layout.name: layout for layout in (
     # no TOC, no sections, several articles a page, ragged, running header, Arabic date
     Layout("notoc", toc="none", sections="none", justify=False, break_articles=False,
            running_header=True, chinese_date=False, footer="第 {n} 页"),
-    # a flat dotted-leader TOC (no sections), several articles a page, left titles, running header
+    # a flat dotted-leader TOC (no sections), several articles a page, left titles, running
+    # header, a font that puts 戶 for 户 and 內 for 内 in the text layer
     Layout("flat", sections="none", title_align="left", break_articles=False, running_header=True,
-           footer="{n}"),
+           footer="{n}", twins=True),
     # no TOC but 【】 section headings, large type, centred titles, several articles a page
     Layout("brackets", toc="none", sections="bracket", large=True, break_articles=False),
 )}
@@ -159,7 +166,19 @@ def blocks(family: dict, layout: Layout) -> list[Block]:
         out += [Block("para", p, seq) for p in a["paragraphs"]]
     if layout.end_matter and family.get("end_matter"):
         out.append(Block("endmatter", extra={"lines": family["end_matter"]}))
-    return out
+    return [twinned(b) for b in out] if layout.twins else out
+
+
+def twinned(block: Block) -> Block:
+    """The block as a font with twin glyphs puts it in the text layer (masthead left alone)."""
+    if block.kind in ("masthead", "cover"):
+        return block
+    extra = dict(block.extra)
+    if "entries" in extra:
+        extra["entries"] = [dict(e, title=e["title"].translate(TWINS)) for e in extra["entries"]]
+    if "lines" in extra:
+        extra["lines"] = [line.translate(TWINS) for line in extra["lines"]]
+    return replace(block, text=block.text.translate(TWINS), extra=extra)
 
 
 def truth_skeleton(family: dict, layout: Layout) -> dict:

@@ -34,10 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from model import LAYOUTS, Layout, blocks, family_names, load_family, trimmed, truth_skeleton  # noqa: E402
+from model import LAYOUTS, TWINS, Layout, blocks, family_names, load_family, trimmed, truth_skeleton  # noqa: E402
 
 PRODUCERS = ("glyphs", "office", "chrome")
 MAX_PASSES = 4
+TWINS_PAIRS = {chr(k): v for k, v in TWINS.items()}
 
 
 def key(text: str) -> str:
@@ -75,6 +76,8 @@ def locate(pages: list[str], truth: dict, layout: Layout) -> tuple[list[int], li
     """Physical pages (1-based) of the TOC and of each article, read from the PDF text
     (furniture removed)."""
     flat = "".join(pages)
+    if layout.twins:  # the text layer has the twins; look for the plain characters
+        flat = flat.translate(str.maketrans({v: k for k, v in TWINS_PAIRS.items()}))
     starts, at = [], 0
     for text in pages:
         starts.append(at)
@@ -114,7 +117,7 @@ def printed(physical: int, layout: Layout, pages: list[str]) -> int:
 def check_bodies(pages: list[str], truth: dict) -> None:
     """Every paragraph is in the PDF text (page furniture may split it at a page break, so
     look for its two halves)."""
-    flat = "".join(pages)
+    flat = "".join(pages).translate(str.maketrans({v: k for k, v in TWINS_PAIRS.items()}))
     for article in truth["articles"]:
         for para in article["body"]:
             k = key(para)
