@@ -2,55 +2,102 @@
 
 Each article is segmented once (title, opening sentence, body) and the tokens are shared by the
 three steps. Articles without a body (a TOC entry never found) are left as they are.
+
+An issue is read in two passes over those tokens: first every article's main region with no
+home grouping, which with the masthead is the evidence for the issue's home grouping
+(``regions.infer_home``); then the regions again with that home, and keywords and summaries.
+Only the cheap region lookup runs twice; segmenting runs once.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest import gazetteer, keywords, regions, summarize, tokens
 from digest import sentences as sentence_split
+from digest.gazetteer import Grouping
 from digest.models import Article, Issue
+
+
+@dataclass(frozen=True)
+class _Cut:
+    sentences: list[str]
+    title: list[str]
+    lead: list[str]
+    body: list[str]
+
+
+def _cut(article: Article) -> _Cut:
+    sents = sentence_split.split(article.body)
+    return _Cut(sents, tokens.cut(article.title), tokens.cut(sents[0]) if sents else [],
+                tokens.cut(article.text))
+
+
+def _grouping(home: Grouping | str | None) -> Grouping | None:
+    if home is None or isinstance(home, Grouping):
+        return home
+    if home == regions.NO_HOME:
+        return None
+    return gazetteer.load().groupings[home]
 
 
 def enrich_article(article: Article, *, max_chars: int = summarize.MAX_CHARS,
                    keywords_count: int = keywords.DEFAULT_COUNT,
-                   idf: keywords.Idf | None = None) -> Article:
-    """``article`` with region, regions, keywords and summary filled."""
+                   idf: keywords.Idf | None = None, home: Grouping | str | None = None,
+                   cut: _Cut | None = None) -> Article:
+    """``article`` with region, regions, keywords and summary filled; ``home`` is the home
+    grouping of its bulletin (a name from groupings.tsv), None for none."""
     if not article.body:
         return article
     gaz = gazetteer.load()
-    sents = sentence_split.split(article.body)
-    title_tokens = tokens.cut(article.title)
-    body_tokens = tokens.cut(article.text)
-    lead_tokens = tokens.cut(sents[0]) if sents else []
-    found = regions.locate(title_tokens, lead_tokens, body_tokens, article.section, gaz)
+    cut = cut or _cut(article)
+    found = regions.locate(cut.title, cut.lead, cut.body, article.section, gaz, _grouping(home))
     exclude = gaz.names_of(found.regions)
-    weights = keywords.weights(gaz.join_org_names(title_tokens), gaz.join_org_names(body_tokens),
+    weights = keywords.weights(gaz.join_org_names(cut.title), gaz.join_org_names(cut.body),
                                idf=idf, exclude=exclude)
     return replace(
         article,
         region=found.region,
         regions=found.regions,
         keywords=keywords.top(weights, keywords_count),
-        summary=summarize.from_sentences(article.title, sents, max_chars=max_chars,
+        summary=summarize.from_sentences(article.title, cut.sentences, max_chars=max_chars,
                                         weights=weights),
     )
 
 
+def home_of(issue: Issue, cuts: list[_Cut | None] | None = None) -> Grouping | None:
+    """The issue's home grouping inferred from its masthead and articles (see ``infer_home``)."""
+    gaz = gazetteer.load()
+    if cuts is None:
+        cuts = [_cut(a) if a.body else None for a in issue.articles]
+    primaries, joint = [], []
+    for article, cut in zip(issue.articles, cuts):
+        if cut is None:
+            continue
+        primaries.append(regions.locate(cut.title, cut.lead, cut.body, article.section, gaz).region)
+        joint += regions.grouping_words(cut.title + cut.lead, gaz)
+    m = issue.masthead
+    evidence = regions.HomeEvidence(" ".join(filter(None, (m.bulletin, m.publisher))),
+                                    tuple(primaries), tuple(joint))
+    return regions.infer_home(evidence, gaz)
+
+
 def enrich_issue(issue: Issue, *, max_chars: int = summarize.MAX_CHARS,
                  keywords: int = keywords.DEFAULT_COUNT,
-                 idf: keywords.Idf | None = None) -> Issue:
-    """``issue`` with every article's region, regions, keywords and summary filled."""
-    articles = tuple(enrich_article(a, max_chars=max_chars, keywords_count=keywords, idf=idf)
-                     for a in issue.articles)
-    return replace(issue, articles=articles)
+                 idf: keywords.Idf | None = None, home: str | None = None) -> Issue:
+    """``issue`` with every article's region, regions, keywords and summary filled, and its
+    home grouping: ``home`` if given (``regions.NO_HOME`` for none), else inferred."""
+    cuts = [_cut(a) if a.body else None for a in issue.articles]
+    grouping = home_of(issue, cuts) if home is None else _grouping(home)
+    articles = tuple(enrich_article(a, max_chars=max_chars, keywords_count=keywords, idf=idf,
+                                    home=grouping, cut=c) for a, c in zip(issue.articles, cuts))
+    return replace(issue, articles=articles, home=grouping.name if grouping else None)
 
 
 def read_issue(path: str | Path, *, password: str | None = None,
                max_chars: int = summarize.MAX_CHARS, keywords: int = keywords.DEFAULT_COUNT,
-               idf: keywords.Idf | None = None) -> Issue:
+               idf: keywords.Idf | None = None, home: str | None = None) -> Issue:
     """Parse an issue file, then enrich it: what ``digest add``, ``export`` and ``summary`` read.
 
     The one place where the two stages are composed, so that every command sees an issue the
@@ -59,4 +106,4 @@ def read_issue(path: str | Path, *, password: str | None = None,
     from digest.issue import parse_issue
 
     return enrich_issue(parse_issue(path, password=password), max_chars=max_chars,
-                        keywords=keywords, idf=idf)
+                        keywords=keywords, idf=idf, home=home)

@@ -114,3 +114,5 @@ class Issue:
     warnings: tuple[str, ...] = field(default=())
     # The closing distribution block (报：… 送：… 责任编辑：…), which belongs to no article.
     end_matter: tuple[str, ...] = ()
+    # The regional grouping (groupings.tsv) the issue is about, set by ``digest.enrich``.
+    home: str | None = None

@@ -1,23 +1,23 @@
 """The per-region digest: enriched issues grouped by region, as plain text, Markdown or JSON.
 
-Regions come in a fixed order a reader of a delta bulletin expects: the four delta provinces,
-then 长三角 (subjects spanning them), then every other region by how many articles it has
-(ties keep the order of first appearance), and last the articles no region was found for.
-Several issues are merged: one heading per region, the articles in issue order.
+Regions come in the order a reader of the bulletin expects: the provinces of its home grouping
+(groupings.tsv; for a 长三角 bulletin 上海, 江苏, 浙江, 安徽), then the grouping itself (subjects
+spanning them), then every other region by how many articles it has (ties keep the order of
+first appearance), and last the articles no region was found for. Several issues are merged:
+one heading per region, the articles in issue order, under the home most of them share.
 
 No rich, no typer: the CLI decides how to print these strings and values.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from digest.gazetteer import DELTA, DELTA_LABEL
 from digest.models import Article, Issue, Masthead
 from digest.sanitize import md_inline, md_text
 
-HOME_ORDER = DELTA + (DELTA_LABEL,)
 UNPLACED = "未定地区"  # heading for articles whose text names no region
 KEYWORD_JOINER = "、"
 
@@ -43,15 +43,26 @@ def group_by_region(issues: Sequence[Issue], only: Iterable[str] = ()) -> list[R
             region = article.region or UNPLACED
             if article.body and (not wanted or region in wanted):
                 groups.setdefault(region, []).append(Entry(issue, article))
-    return [RegionGroup(r, tuple(groups[r])) for r in region_order(groups)]
+    return [RegionGroup(r, tuple(groups[r])) for r in region_order(groups, home_order(issues))]
 
 
-def region_order(groups: dict[str, list]) -> list[str]:
-    """Delta provinces, 长三角, others by count (stable), unplaced last."""
-    home = [r for r in HOME_ORDER if r in groups]
-    others = [r for r in groups if r not in HOME_ORDER and r != UNPLACED]
+def home_order(issues: Sequence[Issue]) -> tuple[str, ...]:
+    """The members of the home grouping most ``issues`` share, then the grouping's name."""
+    homes = Counter(i.home for i in issues if i.home)
+    if not homes:
+        return ()
+    from digest import gazetteer  # only here: the order of a digest needs the groupings
+
+    grouping = gazetteer.load().groupings[homes.most_common(1)[0][0]]
+    return (*grouping.members, grouping.name)
+
+
+def region_order(groups: dict[str, list], home: Sequence[str] = ()) -> list[str]:
+    """The home grouping's provinces and its name, others by count (stable), unplaced last."""
+    first = [r for r in home if r in groups]
+    others = [r for r in groups if r not in home and r != UNPLACED]
     others.sort(key=lambda r: -len(groups[r]))
-    return home + others + ([UNPLACED] if UNPLACED in groups else [])
+    return first + others + ([UNPLACED] if UNPLACED in groups else [])
 
 
 def masthead_label(m: Masthead, source: str) -> str:
@@ -128,7 +139,8 @@ def to_json(issues: Sequence[Issue], groups: Sequence[RegionGroup]) -> dict:
 def _issue_json(issue: Issue) -> dict:
     m = issue.masthead
     return {"source": issue.source, "bulletin": m.bulletin, "year": m.year, "issue": m.number,
-            "date": m.date.isoformat() if m.date else None, "publisher": m.publisher}
+            "date": m.date.isoformat() if m.date else None, "publisher": m.publisher,
+            "home": issue.home}
 
 
 def _article_json(entry: Entry) -> dict:

@@ -23,6 +23,7 @@ CASES = Path(__file__).parent / "data" / "regions_heldout.jsonl"
 # written, and a held-out set is expected to score lower than the tuning set; under 85% means
 # the rules do not generalise.
 MIN_ACCURACY = 0.85
+HOME = "长三角"  # the cases are openings of articles from 长三角 bulletins
 
 
 def load_cases() -> list[dict]:
@@ -34,7 +35,7 @@ def classify(case: dict) -> tuple[str | None, tuple[str, ...]]:
     """(primary region, all regions) the classifier gives one case."""
     article = Article(seq=1, section=None, title=case["title"], page=None, toc_page=None,
                       match=None, status=Status.OK, body=(case["body"],))
-    enriched = enrich_article(article)
+    enriched = enrich_article(article, home=HOME)
     return enriched.region, enriched.regions
 
 

@@ -20,6 +20,7 @@ from digest.cli.library_cmds import filters, library_rows
 from digest.cli.options import (
     BulletinOpt,
     Fmt,
+    HomeOpt,
     JsonOpt,
     LibraryOpt,
     OutputOpt,
@@ -92,6 +93,7 @@ def export(
         "With no files: only library articles matching QUERY (as in `digest search`)."))] = None,
     region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
     since: SinceOpt = None, until: UntilOpt = None,
+    home: HomeOpt = None,
     library: LibraryOpt = None,
 ) -> None:
     """Export the articles of issues, one row per article, for reports and spreadsheets.
@@ -109,6 +111,9 @@ def export(
     from digest.output import resolve_output, write_output
 
     fmt = output_format(format, json, piped=Fmt.csv, terminal=Fmt.csv).value
+    if home and not issues:
+        raise UsageError("--home applies to issue files read now; the library's articles keep "
+                         "the regions they were added with")
     target = resolve_output(output, issues or [library_db(library)])
     if not issues:
         rows = library_rows(library, query, filters(region, section, bulletin, since, until))
@@ -122,7 +127,7 @@ def export(
         with progress(len(issues), "Reading issues") as bar:
             task = bar.add_task("Reading issues", total=len(issues))
             for path in issues:
-                parsed = read_issue(path, password=password)
+                parsed = read_issue(path, password=password, home=home)
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)

@@ -86,11 +86,10 @@ def _regions(ctx: typer.Context, values: list[str] | None) -> list[str] | None:
         raise typer.Exit(exc.exit_code) from None
 
 
-NO_HOME = "none"
-
-
 def _home(ctx: typer.Context, value: str | None) -> str | None:
     """Resolve ``--home`` to a grouping's name (or ``none``: no home grouping)."""
+    from digest.regions import NO_HOME
+
     if not value or ctx.resilient_parsing or value == NO_HOME:
         return value
     from digest import gazetteer
@@ -109,6 +108,7 @@ def _home(ctx: typer.Context, value: str | None) -> str | None:
 
 def _complete_home(incomplete: str) -> list[str]:
     from digest import gazetteer
+    from digest.regions import NO_HOME
 
     return [g for g in [*gazetteer.load().groupings, NO_HOME] if g.startswith(incomplete)]
 

@@ -10,6 +10,7 @@ from digest.cli import app
 from digest.cli.common import boundary, console, print_json, warn_all
 from digest.cli.options import (
     Fmt,
+    HomeOpt,
     JsonOpt,
     PasswordOpt,
     RegionOpt,
@@ -34,14 +35,18 @@ def summary(
     region: RegionOpt = None,
     format: SummaryFormat = None,
     json: JsonOpt = False,
+    home: HomeOpt = None,
     max_chars: MaxCharsOpt = 120,
     password: PasswordOpt = None,
 ) -> None:
     """Digest issues by region: per article its title, page, summary and keywords.
 
-    Regions come in the order 上海, 江苏, 浙江, 安徽, 长三角, then the others by number of
-    articles; several issues are merged under one heading per region. Summaries are whole
-    sentences of the article, in order; --format md writes Markdown with the masthead on top.
+    Regions come in the order of the home grouping (for a 长三角 bulletin: 上海, 江苏, 浙江,
+    安徽, then 长三角 for subjects spanning them), then the others by number of articles;
+    several issues are merged under one heading per region. The home grouping is inferred
+    from the publisher, the bulletin's name and its articles, or set with --home. Summaries are
+    whole sentences of the article, in order; --format md writes Markdown with the masthead
+    on top.
 
     \b
     Examples:
@@ -56,7 +61,7 @@ def summary(
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
     for path in issues:
-        issue = read_issue(path, password=password, max_chars=max_chars)
+        issue = read_issue(path, password=password, max_chars=max_chars, home=home)
         warn_all(issue.warnings, issue.source)
         parsed.append(issue)
     groups = report.group_by_region(parsed, region or ())
