@@ -156,17 +156,18 @@ class Gazetteer:
         return f"{said} did you mean {' or '.join(meant)}?" if meant else "not a region."
 
     def _close_labels(self, name: str) -> tuple[str, ...]:
-        """Labels whose names look like ``name`` (a typo: 江酥 → 江苏), best first."""
-        names = [n for n, p in self.places.items() if p.kind in ("province", CROSS)]
-
-        def likeness(other: str) -> tuple[float, int]:
-            same_start = next((i for i, (a, b) in enumerate(zip(name, other)) if a != b),
-                              min(len(name), len(other)))
-            return difflib.SequenceMatcher(None, name, other).ratio(), same_start
-
-        close = sorted((n for n in set(names) | set(self.labels) if likeness(n)[0] >= CLOSE_AT),
-                       key=lambda n: (*(-x for x in likeness(n)), n))  # ties: by name, not hash
-        return tuple(dict.fromkeys(self.label(n) for n in close))[:MAX_SUGGESTIONS]
+        """Labels whose names look like ``name`` (a typo: 江酥 → 江苏), best first; ties in
+        the labels' order (provinces by adcode, then groupings), so the answer is stable."""
+        rank = {label: i for i, label in enumerate(self.labels)}
+        scored = []
+        for other in {n for n, p in self.places.items() if p.kind in ("province", CROSS)}:
+            ratio = difflib.SequenceMatcher(None, name, other).ratio()
+            if ratio >= CLOSE_AT:
+                same_start = next((i for i, (a, b) in enumerate(zip(name, other)) if a != b),
+                                  min(len(name), len(other)))
+                label = self.label(other)
+                scored.append((-ratio, -same_start, rank.get(label, len(rank)), label))
+        return tuple(dict.fromkeys(label for *_, label in sorted(scored)))[:MAX_SUGGESTIONS]
 
 
 def _rows(name: str) -> Iterator[list[str]]:

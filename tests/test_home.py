@@ -47,8 +47,9 @@ def test_a_jingjinji_bulletin_puts_its_provinces_first_and_merges_joint_subjects
 def test_home_option_overrides_the_inferred_grouping():
     data = summary("--home", "长三角")
     assert data["issues"][0]["home"] == "长三角"
-    # No 京津冀 heading: its words count for each of its provinces, 北京 first.
-    assert order(data) == [("上海", 1), ("北京", 5), ("河北", 3), ("天津", 2), ("广东", 1)]
+    # No 京津冀 heading: its words count for each of its provinces, 北京 first. And 他山之石
+    # ("from elsewhere") now means outside 长三角, so its 上海 article has no region left.
+    assert order(data) == [("北京", 5), ("河北", 3), ("天津", 2), ("广东", 1), ("未定地区", 1)]
     assert order(summary("--home", "none")) == [("北京", 5), ("河北", 3), ("天津", 2),
                                                 ("上海", 1), ("广东", 1)]
 

@@ -7,8 +7,23 @@ renders arguments that way; ``App.command`` makes it the class of every command.
 
 from __future__ import annotations
 
+import re
+
 import typer
 from typer.core import TyperCommand
+
+# typer's type labels for options without a metavar, and what a manual writes instead.
+_TYPE_LABEL = re.compile(r"<(?:list\[)?([^<>\[\]]+)\]?>")
+_PLAIN = {"int": "INTEGER", "float": "NUMBER", "str": "TEXT", "Path": "PATH", "bool": ""}
+
+
+def plain_metavar(text: str) -> str:
+    """``<int>`` → ``INTEGER``; ``<list[a|b]>`` → ``[a|b]``: no Python types in help."""
+    def plain(m: re.Match) -> str:
+        label = m[1]
+        return f"[{label}]" if "|" in label else _PLAIN.get(label, label.upper())
+
+    return _TYPE_LABEL.sub(plain, text)
 
 
 def argument_usage(param) -> str:
@@ -34,7 +49,7 @@ class Command(TyperCommand):
             if param.param_type_name == "argument":
                 args.append((argument_usage(param), record[1]))
             else:
-                opts.append(record)
+                opts.append((plain_metavar(record[0]), record[1]))
         for title, rows in (("Arguments", args), ("Options", opts)):
             if rows:
                 with formatter.section(title):
