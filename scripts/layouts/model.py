@@ -75,6 +75,8 @@ LAYOUTS = {layout.name: layout for layout in (
            footer="{n}", twins=True),
     # no TOC but 【】 section headings, large type, centred titles, several articles a page
     Layout("brackets", toc="none", sections="bracket", large=True, break_articles=False),
+    # a dotted-leader TOC with the first article under it, several a page, ragged, no running head
+    Layout("compact", toc_with_first=True, break_articles=False, justify=False, footer="- {n} -"),
 )}
 
 
@@ -152,7 +154,7 @@ def blocks(family: dict, layout: Layout) -> list[Block]:
     arts = articles_of(family, layout)
     if layout.toc != "none":
         heading = family.get("toc_heading", "目录") if layout.toc == "numbered" else "目　录"
-        entries = [{"section": a["section_printed"], "title": a["title"]} for a in arts]
+        entries = [{"section": a["section_printed"], "title": a.get("toc_title", a["title"])} for a in arts]
         out.append(Block("toc", heading, extra={"entries": entries}))
     section = None
     for seq, a in enumerate(arts, 1):
@@ -192,8 +194,8 @@ def truth_skeleton(family: dict, layout: Layout) -> dict:
         "options": {k: v for k, v in layout.__dict__.items() if k != "name"},
         "masthead": m,
         "toc": [] if layout.toc == "none" else [
-            {"section": a["section"], "section_printed": a["section_printed"], "title": a["title"],
-             "page": None} for a in arts],
+            {"section": a["section"], "section_printed": a["section_printed"],
+             "title": a.get("toc_title", a["title"]), "page": None} for a in arts],
         "articles": [{"seq": i, "section": a["section"], "section_printed": a["section_printed"],
                       "title": a["title"], "page": None, "physical_page": None, "toc_page": None,
                       "body": a["paragraphs"]} for i, a in enumerate(arts, 1)],
