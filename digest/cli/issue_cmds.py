@@ -100,8 +100,9 @@ def export(
 
     With no files, exports the library, filtered like `digest search`.
 
-    Fields: source, bulletin, year, issue, date, publisher, seq, section, title, page,
-    toc_page, match, body, region, regions, keywords, summary.
+    Fields: the issue's (source, bulletin, year, issue, date, publisher), then the article's
+    (seq, section, title, page, toc_page, match, body, region, regions, keywords, summary …);
+    the first row of a CSV names them all.
 
     Example: digest export samples/issue-200.pdf --format csv --bom -o issue-200.csv
 

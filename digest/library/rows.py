@@ -74,6 +74,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("regions", tuple[str, ...], _json, _json_tuple, list),
     Field("keywords", tuple[str, ...], _json, _json_tuple, list),
     Field("summary", str | None),
+    Field("physical_page", int | None),  # 1-based sheet of the file; schema step 4
 )
 
 

@@ -80,9 +80,14 @@ def _v3_articles_with_body(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_with_body ON articles (issue_id, region) WHERE body != ''")
 
 
+def _v4_physical_page(conn: sqlite3.Connection) -> None:
+    """``Article.physical_page``; articles stored before it have none (NULL)."""
+    conn.execute("ALTER TABLE articles ADD COLUMN physical_page INTEGER")
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1_tables, _v2_search_index, _v3_articles_with_body)
+    _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
