@@ -75,6 +75,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("keywords", tuple[str, ...], _json, _json_tuple, list),
     Field("summary", str | None),
     Field("physical_page", int | None),  # 1-based sheet of the file; schema step 4
+    Field("section_printed", str | None),  # "【科创聚焦】" where section is 科创聚焦; step 5
 )
 
 
@@ -158,16 +159,20 @@ def insert_issue(conn: sqlite3.Connection, issue: Issue) -> int | None:
     m = issue.masthead
     cur = conn.execute(
         "INSERT OR IGNORE INTO issues (sha256, source, bulletin, year, number, total_number, "
-        "publisher, date, pages, added_at, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "publisher, date, pages, added_at, warnings, end_matter, home) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
          _date_text(m.date), issue.pages, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-         _json(issue.warnings)))
+         _json(issue.warnings), _json(issue.end_matter), issue.home))
     return cur.lastrowid if cur.rowcount else None
 
 
 def insert_toc(conn: sqlite3.Connection, issue_id: int, toc: tuple[TocEntry, ...]) -> None:
-    conn.executemany("INSERT INTO toc_entries VALUES (?, ?, ?, ?, ?)",
-                     [(issue_id, n, e.section, e.title, e.page) for n, e in enumerate(toc, 1)])
+    conn.executemany(
+        "INSERT INTO toc_entries (issue_id, seq, section, title, page, section_printed) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(issue_id, n, e.section, e.title, e.page, e.section_printed)
+         for n, e in enumerate(toc, 1)])
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -191,9 +196,11 @@ def issue_from_rows(irow: sqlite3.Row, arows, trows) -> Issue:
     """The stored issue, rebuilt as the parser returned it."""
     return Issue(
         source=irow["source"], sha256=irow["sha256"], masthead=masthead(irow),
-        toc=tuple(TocEntry(t["section"], t["title"], t["page"]) for t in trows),
+        toc=tuple(TocEntry(t["section"], t["title"], t["page"], t["section_printed"])
+                  for t in trows),
         articles=tuple(article_from_row(a) for a in arows), pages=irow["pages"],
-        warnings=_json_tuple(irow["warnings"]))
+        warnings=_json_tuple(irow["warnings"]), end_matter=_json_tuple(irow["end_matter"]),
+        home=irow["home"])
 
 
 # --- search hits --------------------------------------------------------------------------------

@@ -85,9 +85,19 @@ def _v4_physical_page(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN physical_page INTEGER")
 
 
+def _v5_printed_sections_end_matter_home(conn: sqlite3.Connection) -> None:
+    """Section headings as printed (``section_printed`` of articles and TOC entries), the
+    issue's end matter and home grouping; issues stored before have none."""
+    conn.execute("ALTER TABLE articles ADD COLUMN section_printed TEXT")
+    conn.execute("ALTER TABLE toc_entries ADD COLUMN section_printed TEXT")
+    conn.execute("ALTER TABLE issues ADD COLUMN end_matter TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE issues ADD COLUMN home TEXT")
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page)
+    _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
+    _v5_printed_sections_end_matter_home)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
