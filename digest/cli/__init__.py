@@ -45,7 +45,7 @@ def _root(
 
 
 # Registration: importing the modules adds their commands to ``app`` (so they come last).
-from digest.cli import issue_cmds, library_cmds, summary_cmd, trends_cmd  # noqa: E402, F401
+from digest.cli import bookmarks_cmd, issue_cmds, library_cmds, summary_cmd, trends_cmd  # noqa: E402, F401
 
 
 def main() -> None:

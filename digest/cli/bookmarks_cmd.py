@@ -1,0 +1,86 @@
+"""`digest bookmarks`: the rebuilt TOC written into a copy of the PDF as its outline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digest.cli import app
+from digest.cli.common import PasswordOpt, boundary, err, progress, state, warn_all
+from digest.cli.office_out import write_binary
+from digest.errors import DigestError, InputError
+
+
+@app.command()
+@boundary
+def bookmarks(
+    issue: Annotated[str | None, typer.Argument(help="The issue's PDF.", metavar="[ISSUE.pdf]",
+                                                show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="The bookmarked copy (with --all: a folder for the copies).",
+        show_default=False)] = None,
+    all_in: Annotated[Path | None, typer.Option(
+        "--all", metavar="FOLDER", help="Bookmark every PDF in FOLDER, writing copies into -o FOLDER.",
+        show_default=False)] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Drop the PDF's existing bookmarks "
+                                          "(by default they are kept, the rebuilt TOC after them).")] = False,
+    password: PasswordOpt = None,
+) -> None:
+    """Write the rebuilt TOC into a copy of the PDF as bookmarks (its outline).
+
+    One bookmark per section and one per article under it, each opening the page where the
+    article really starts, even where the printed TOC is stale. Pages, fonts, annotations and
+    metadata are copied unchanged; the input is never overwritten.
+
+    \b
+    Examples:
+      digest bookmarks samples/issue-200-stale.pdf -o issue-200-bookmarked.pdf
+      digest bookmarks --all issues/ -o bookmarked/
+    """
+    if output is None:
+        raise InputError("give the output with -o, e.g. digest bookmarks ISSUE.pdf -o OUT.pdf")
+    if all_in is not None:
+        if issue is not None:
+            raise InputError("give either an ISSUE.pdf or --all FOLDER, not both")
+        failed = _folder(all_in, output, password, replace)
+        if failed:
+            raise typer.Exit(failed)
+        return
+    if issue is None:
+        raise InputError("name the issue's PDF, e.g. digest bookmarks ISSUE.pdf -o OUT.pdf")
+    _one(issue, output, password, replace)
+
+
+def _one(issue: str, output: Path, password: str | None, replace: bool) -> None:
+    from digest.bookmarks import bookmark_pdf
+
+    result = bookmark_pdf(issue, password=password, replace=replace)
+    write_binary(result.data, output, not_onto=Path(issue))
+    warn_all(result.warnings, result.source)
+    if result.kept and not state.quiet:
+        err(f"{result.source}: kept its {result.kept} existing bookmarks (--replace drops them)")
+
+
+def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool) -> int:
+    """Bookmark every PDF of ``folder`` into ``out_dir``; the exit code (0 when all worked)."""
+    from digest.bookmarks import pdfs_in
+
+    paths = pdfs_in(folder)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: not a folder; with --all, -o names the folder for the copies")
+    if out_dir.exists() and out_dir.resolve() == folder.resolve():
+        raise InputError(f"{out_dir}: is the input folder; the copies must go to another folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    with progress(len(paths), "Bookmarking") as bar:
+        task = bar.add_task("Bookmarking", total=len(paths))
+        for path in paths:
+            try:
+                _one(str(path), out_dir / path.name, password, replace)
+            except DigestError as exc:
+                err(f"Error: {exc}")
+                failed = failed or exc.exit_code
+            bar.advance(task)
+    return failed
