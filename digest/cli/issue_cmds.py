@@ -17,6 +17,7 @@ from digest.cli.common import (
     write_records,
 )
 from digest.cli.library_cmds import filters, library_rows
+from digest.cli.office_out import binary_target
 from digest.cli.options import (
     BulletinOpt,
     Fmt,
@@ -38,7 +39,7 @@ IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extra
                                          metavar="ISSUE", show_default=False)]
 TocFormat = format_option(Fmt.table, Fmt.text, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl,
                           default_help="table on a terminal, else text")
-ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, default_help="csv")
+ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, default_help="csv; xlsx needs -o")
 
 
 @app.command()
@@ -106,6 +107,8 @@ def export(
 
     Example: digest export samples/issue-200.pdf --format csv --bom -o issue-200.csv
 
+    Example: digest export samples/issue-200.pdf --format xlsx -o issue-200.xlsx
+
     Example: digest export --query 养老 -r 江苏 --since 2020 --format md -o 养老.md
     """
     from digest.export import issue_rows, write_rows
@@ -115,7 +118,13 @@ def export(
     if home and not issues:
         raise UsageError("--home applies to issue files read now; the library's articles keep "
                          "the regions they were added with")
-    target = resolve_output(output, issues or [library_db(library)])
+    if fmt == Fmt.xlsx:
+        from digest.xlsx import load_openpyxl
+
+        load_openpyxl()  # a missing extra stops the command before any parsing
+        target = binary_target(output, "xlsx", issues or [library_db(library)])
+    else:
+        target = resolve_output(output, issues or [library_db(library)])
     if not issues:
         rows = library_rows(library, query, filters(region, section, bulletin, since, until))
     elif query or section or bulletin or since or until:
@@ -132,7 +141,12 @@ def export(
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)
-    write_output(target, lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw))
+    if fmt == Fmt.xlsx:
+        from digest.xlsx import write_xlsx
+
+        write_output(target, lambda out: write_xlsx(rows, out), binary=True)
+    else:
+        write_output(target, lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw))
 
 
 def library_db(library: str | None) -> str:

@@ -1,41 +1,37 @@
-"""Binary output files (PDF, xlsx, docx): written atomically, never onto an input, never to a
-terminal. Replaced by the shared output writer once that lands."""
+"""Binary output files (PDF, xlsx, docx) through the shared -o writer (``digest.output``):
+checked before any work, written atomically, never onto an input; and never to standard
+output or a terminal, where a zip or PDF would be noise."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from digest.errors import DigestError, InputError
+from digest.errors import OutputError, UsageError
 
 
-def write_binary(data: bytes, output: Path, *, not_onto: Path | None = None) -> None:
-    """Write ``data`` to ``output`` through a temporary file in the same folder and a rename,
-    so that a failure never leaves half a file; refuse to overwrite ``not_onto`` (the input)."""
-    target = output.expanduser()
-    if str(target) == "-":
-        raise InputError("this format is binary: give a file name with -o, not -")
-    if target.is_dir():
-        raise InputError(f"{target}: is a folder; give a file name with -o")
-    if not_onto is not None and _same(target, not_onto):
-        raise InputError(f"{target}: is the input file; write the copy to another file")
-    folder = target.parent if str(target.parent) else Path(".")
+def binary_target(output: Path | None, fmt: str, inputs: Iterable[str | os.PathLike] = ()):
+    """The checked destination for a binary file, resolved before any parsing."""
+    from digest.output import OutputKind, resolve_output
+
+    if output is None or str(output) == "-":
+        raise UsageError(f"--format {fmt} is a binary file: give its name with -o, e.g. -o out.{fmt}")
+    target = resolve_output(output, inputs)
+    if target.kind is OutputKind.SPECIAL and _is_terminal(target.path):
+        raise OutputError(f"{output}: is a terminal; write the {fmt} file to a file with -o")
+    return target
+
+
+def write_bytes(target, data: bytes) -> None:
+    from digest.output import write_output
+
+    write_output(target, lambda out: out.write(data), binary=True)
+
+
+def _is_terminal(path: Path) -> bool:
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".digest-")
-    except OSError as exc:
-        raise DigestError(f"{target}: cannot write there ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
+        with open(path, "rb", buffering=0) as stream:
+            return stream.isatty()
     except OSError:
         return False

@@ -49,6 +49,8 @@ class Fmt(str, Enum):
     json = "json"
     jsonl = "jsonl"
     md = "md"
+    xlsx = "xlsx"  # an Excel workbook (binary: needs -o)
+    docx = "docx"  # a Word document (binary: needs -o)
 
 
 def format_option(*choices: Fmt, default_help: str = "table on a terminal, else tsv"):
