@@ -8,8 +8,8 @@ annotations and metadata are copied, not re-encoded; only the catalog's /Outline
 with the rebuilt TOC after it, unless ``replace`` drops it. An encrypted input is written
 encrypted again with the same algorithm, permissions and password.
 
-Pages: an article's physical page index is ``Article.physical_page`` where the structure stage
-provides it; otherwise it is found from the printed page number through the pages' learned
+Pages: an article's physical page index is ``Article.physical_page - 1`` (that field counts sheets
+from 1) where the structure stage provides it; otherwise it is found from the printed page number through the pages' learned
 numbers (the first page printed with that number at or after the previous article's page).
 """
 
@@ -101,7 +101,8 @@ class _PageFinder:
         self.last = 0
 
     def find(self, article: Article) -> int | None:
-        index = getattr(article, "physical_page", None)
+        sheet = getattr(article, "physical_page", None)  # 1-based, where the structure stage knows it
+        index = sheet - 1 if sheet is not None else None
         if index is None and article.page is not None:
             candidates = self.by_number.get(article.page, [])
             index = next((i for i in candidates if i >= self.last), candidates[0] if candidates else None)

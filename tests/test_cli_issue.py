@@ -83,11 +83,11 @@ def test_export_to_a_file_with_a_bom(tmp_path):
 
 
 def test_export_refuses_an_unknown_format():
-    result = run("export", ISSUE, "--format", "xlsx")
+    result = run("export", ISSUE, "--format", "ods")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "Error: Invalid value for '--format' / '-f': Value error, 'xlsx' is not one of 'csv', "
-        "'json', 'jsonl', 'md'.")
+        "Error: Invalid value for '--format' / '-f': Value error, 'ods' is not one of 'csv', "
+        "'json', 'jsonl', 'md', 'xlsx'.")
 
 
 @pytest.fixture(scope="module")

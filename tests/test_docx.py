@@ -115,3 +115,12 @@ def test_libreoffice_round_trip_reads_back_as_the_same_regions_and_titles(digest
     sections = list(dict.fromkeys(a["section"] for a in articles))
     assert sections == [r for r, _, _ in expected]
     assert [compact(a["title"]) for a in articles] == [compact(t) for _, titles, _ in expected for t in titles]
+
+
+def test_help_loads_no_office_library_nor_pypdf():
+    code = ("import sys; from typer.testing import CliRunner; from digest.cli import app; "
+            "r = CliRunner().invoke(app, ['bookmarks', '--help']); assert r.exit_code == 0; "
+            "CliRunner().invoke(app, ['export', '--help']); CliRunner().invoke(app, ['summary', '--help']); "
+            "print(sorted(m for m in ('pypdf', 'openpyxl', 'docx') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -71,7 +71,7 @@ def test_unknown_region_is_an_error():
 def test_bad_format_and_too_small_limit_are_errors():
     result = run(SAMPLE, "--format", "xml")
     assert result.exit_code == 2 and result.stderr.splitlines()[-1].endswith(
-        "'xml' is not one of 'table', 'text', 'md', 'json'.")
+        "'xml' is not one of 'table', 'text', 'md', 'json', 'docx'.")
     result = run(SAMPLE, "--max-chars", "5")
     assert (result.exit_code, result.stderr) == (2, "Error: --max-chars 5: give at least 20\n")
 
