@@ -16,9 +16,8 @@ Every expected count below was worked out by hand from that table.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
-
 import json
+from dataclasses import replace
 
 import pytest
 from library_helpers import small_issue

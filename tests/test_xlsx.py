@@ -27,6 +27,11 @@ def parsed():
     return enrich_issue(parse_issue(ISSUE))
 
 
+def row(**values) -> dict:
+    """A whole export row: every field, None unless given."""
+    return dict.fromkeys(FIELDS) | values
+
+
 def workbook(rows):
     from digest.xlsx import write_xlsx
 
@@ -63,7 +68,7 @@ def test_articles_sheet_typed_frozen_filtered(tmp_path):
 
 
 def test_column_widths_count_chinese_characters_double():
-    rows = [{"title": "一二三四五六七八九十", "source": "abcdefghij", "body": "很长" * 500}]
+    rows = [row(title="一二三四五六七八九十", source="abcdefghij", body="很长" * 500)]
     ws = workbook(rows)["articles"]
     widths = {ws.cell(1, c).value: ws.column_dimensions[ws.cell(1, c).column_letter].width
               for c in range(1, ws.max_column + 1)}
@@ -108,7 +113,7 @@ def test_hostile_text_is_never_a_formula(parsed):
 
 
 def test_control_characters_and_huge_cells_do_not_break_the_workbook():
-    rows = [{"title": "标题\x0b\x01带控制符", "body": "长" * 40_000}]
+    rows = [row(title="标题\x0b\x01带控制符", body="长" * 40_000)]
     ws = workbook(rows)["articles"]
     assert ws.cell(2, FIELDS.index("title") + 1).value == "标题带控制符"
     body = ws.cell(2, FIELDS.index("body") + 1).value

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from digest.cli import app
-from digest.cli.common import PasswordOpt, boundary, err, progress, state, warn_all
+from digest.cli.common import boundary, err, progress, state, warn_all
 from digest.cli.office_out import write_binary
+from digest.cli.options import PasswordOpt
 from digest.errors import DigestError, InputError
 
 
