@@ -60,7 +60,15 @@ def bookmark_pdf(path: str | Path, *, password: str | None = None, replace: bool
     if not outline:
         raise InputError(f"{source}: no article was found on a page, so there is nothing to "
                          "bookmark; check it with `digest toc`")
-    out, kept, pages = write_outline(data, outline, source=source, password=password, replace=replace)
+    from pypdf.errors import PyPdfError
+
+    try:
+        out, kept, pages = write_outline(data, outline, source=source, password=password, replace=replace)
+    except (EncryptedError, InputError):
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"{source}: the PDF could be read but not copied ({exc}); try re-saving "
+                         "it from a PDF viewer") from exc
     return Bookmarked(source, out, outline, pages, kept, tuple(warnings))
 
 
