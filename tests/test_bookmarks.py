@@ -151,7 +151,7 @@ def test_never_onto_the_input_and_output_required(tmp_path):
     copy = tmp_path / "issue.pdf"
     shutil.copy(STALE, copy)
     result = run("bookmarks", copy, "-o", copy)
-    assert result.exit_code == 2 and "is the input file" in result.stderr
+    assert result.exit_code == 6 and "is the input" in result.stderr
     assert copy.read_bytes() == STALE.read_bytes()
     result = run("bookmarks", copy)
     assert result.exit_code == 2 and "-o" in result.stderr

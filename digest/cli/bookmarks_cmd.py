@@ -9,7 +9,7 @@ import typer
 
 from digest.cli import app
 from digest.cli.common import boundary, err, progress, state, warn_all
-from digest.cli.office_out import write_binary
+from digest.cli.office_out import binary_target, write_bytes
 from digest.cli.options import PasswordOpt
 from digest.errors import DigestError, InputError
 
@@ -57,8 +57,9 @@ def bookmarks(
 def _one(issue: str, output: Path, password: str | None, replace: bool) -> None:
     from digest.bookmarks import bookmark_pdf
 
+    target = binary_target(output, "pdf", [issue])
     result = bookmark_pdf(issue, password=password, replace=replace)
-    write_binary(result.data, output, not_onto=Path(issue))
+    write_bytes(target, result.data)
     warn_all(result.warnings, result.source)
     if result.kept and not state.quiet:
         err(f"{result.source}: kept its {result.kept} existing bookmarks (--replace drops them)")

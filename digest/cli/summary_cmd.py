@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json as json_module
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from digest.cli import app
-from digest.cli.common import boundary, console, print_json, warn_all
-from digest.cli.office_out import require_file_output, write_binary
+from digest.cli.common import boundary, console, warn_all
+from digest.cli.office_out import binary_target
 from digest.cli.options import (
     Fmt,
     HomeOpt,
@@ -62,10 +61,16 @@ def summary(
     """
     from digest import report
     from digest.enrich import read_issue
+    from digest.output import OutputKind, resolve_output, write_output
 
     fmt = output_format(format, json, piped=Fmt.text)
     if fmt == Fmt.docx:
-        require_file_output(output, "docx")
+        from digest.docx_report import load_docx
+
+        load_docx()  # a missing extra stops the command before any parsing
+        target = binary_target(output, "docx", issues)
+    else:
+        target = resolve_output(output, issues)
     if max_chars < MIN_CHARS:
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
@@ -75,27 +80,13 @@ def summary(
         parsed.append(issue)
     groups = report.group_by_region(parsed, region or ())
     if fmt == Fmt.docx:
-        _write_docx(parsed, groups, output)
-    elif output is not None:
-        write_binary(_document(report, fmt, parsed, groups).encode("utf-8"), output)
-    elif fmt == Fmt.json:
-        print_json(report.to_json(parsed, groups))
-    elif fmt == Fmt.md:
-        typer.echo(report.to_markdown(parsed, groups), nl=False)
-    elif fmt == Fmt.table:
+        from digest.docx_report import write_docx
+
+        write_output(target, lambda out: write_docx(parsed, groups, out), binary=True)
+    elif fmt == Fmt.table and target.kind is OutputKind.STDOUT:
         console().print(_rich(parsed, groups))
-    else:
-        typer.echo(report.to_text(parsed, groups), nl=False)
-
-
-def _write_docx(issues, groups, output: Path) -> None:
-    import io
-
-    from digest.docx_report import write_docx
-
-    buf = io.BytesIO()
-    write_docx(issues, groups, buf)
-    write_binary(buf.getvalue(), output)
+    else:  # a table written to a file is the plain text
+        write_output(target, lambda out: out.write(_document(report, fmt, parsed, groups)))
 
 
 def _document(report, fmt: Fmt, issues, groups) -> str:
