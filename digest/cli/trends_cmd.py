@@ -45,7 +45,7 @@ def trends_cmd(
         metavar="TERM...", show_default=False,
         help='Terms to count, each in the search language ("phrase", A OR B, -term).')] = None,
     by: Annotated[list[By] | None, typer.Option(
-        "--by", help="month, quarter or year (default: by the span of the data); add "
+        "--by", metavar="[month|quarter|year|region]", show_default=False, help="month, quarter or year (default: by the span of the data); add "
         "--by region to split by region.")] = None,
     share: Annotated[bool, typer.Option("--share", help="Share of the period's articles "
                                         "instead of counts.")] = False,
