@@ -20,8 +20,10 @@ Truth file (JSON, version 2; version 1 files, samples/*.truth.json, lack the fie
 
 ``section`` is the plain name ("科创聚焦"), ``section_printed`` the form on the page
 ("【科创聚焦】", "一、科创聚焦"); ``page`` is the printed page number where pages are numbered
-and the physical page (1-based) where they are not; ``end_matter`` is the closing distribution
-block, which belongs to the issue and to no article.
+and the physical page (1-based) where they are not; ``body`` holds every paragraph printed under
+the title, a picture caption ("图为…") and a closing "（来源：…）" line included; ``end_matter``
+is the closing distribution block (报/送/发, 责任编辑, 印数), which belongs to the issue and to
+no article.
 
 Metrics (each in [0, 1], ``None`` where the truth gives nothing to score):
 
