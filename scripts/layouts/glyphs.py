@@ -23,11 +23,11 @@ from reportlab.pdfgen.canvas import Canvas
 # faces here (a 13-article issue: 95 KB against 205 KB with AR PL UMing), which keeps the
 # committed cases small.
 # It has no Latin letters, digits or curly quotes: those fall back, glyph by glyph, to
-# Liberation Serif ("latin"), as a typesetter's font fallback does. Headings ("sans") are the
+# DejaVu Serif ("latin", which also has Ⅱ for 水质Ⅱ类), as a typesetter's font fallback does. Headings ("sans") are the
 # same face made bold by stroking the outline (text render mode 2), the "fake bold" of many
 # producers; a second CJK face would double the embedded glyphs.
 FONTS = {"cjk": ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
-         "latin": ("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 0)}
+         "latin": ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 0)}
 CANNOT_START = "，。、；：？！”’）》」』】〕…％·,.;:?!)"
 CANNOT_END = "“‘（《「『【〔("
 RED = HexColor("#c00000")
@@ -35,7 +35,7 @@ MM = 72 / 25.4
 MARGINS = (28 * MM, 26 * MM, 37 * MM, 35 * MM)  # left, right, top, bottom (GB/T 9704)
 
 
-LATIN_KEEP = "".join(chr(c) for c in range(0x20, 0x7F)) + "“”‘’—–…·%"
+LATIN_KEEP = "".join(chr(c) for c in range(0x20, 0x7F)) + "“”‘’—–…·%ⅠⅡⅢⅣⅤⅥ"
 
 
 def slim_latin(path: str) -> str:
@@ -48,7 +48,7 @@ def slim_latin(path: str) -> str:
         return path
     import tempfile
 
-    out = Path(tempfile.gettempdir()) / "digest-layouts-latin.ttf"
+    out = Path(tempfile.gettempdir()) / f"digest-layouts-{Path(path).stem}-slim.ttf"
     if not out.exists():
         options = subset.Options()
         options.hinting = False
