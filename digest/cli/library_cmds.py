@@ -20,6 +20,7 @@ from digest.cli.common import (
     err,
     print_json,
     progress,
+    state,
     table,
     warn_all,
     write_records,
@@ -96,18 +97,28 @@ def add_cmd(
                                                "and *.txt) or globs.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Parse in N processes.")] = 1,
     password: PasswordOpt = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Where a file is another copy of an issue already stored, keep the "
+        "better copy: a text layer over OCR, then more articles matched to the TOC, then fewer "
+        "warnings.")] = False,
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add issues to the library; files already there are skipped.
+    """Add issues to the library; files already there, and other copies of issues already
+    there, are skipped (--replace keeps the better copy).
 
     Example: digest add ~/bulletins/2020 --jobs 2
     """
     with open_library(library, create=True) as lib, _progress_callback("Adding") as callback:
-        result = lib.add_paths(paths, jobs=jobs, password=password, progress_callback=callback)
+        result = lib.add_paths(paths, jobs=jobs, password=password, replace=replace,
+                               progress_callback=callback)
     for o in result.failed:
         err(f"Error: {o.message}")
-    for o in result.added:
+    if not state.quiet:
+        for o in result.outcomes:
+            if o.noteworthy:
+                err(f"{o.path}: {o.message}")
+    for o in result.added + result.replaced:
         if len(o.warnings) > ADD_WARNINGS_SHOWN:  # a stale TOC warns once per article
             warn_all([f"{len(o.warnings)} warnings (`digest toc {o.path}` lists them), "
                       f"the first: {o.warnings[0]}"], o.path)
@@ -116,8 +127,9 @@ def add_cmd(
     if as_json:
         print_json([_plain(dataclasses.asdict(o)) for o in result.outcomes])
     else:
+        replaced = f"{len(result.replaced)} replaced; " if result.replaced else ""
         print(f"Added {_count(len(result.added), 'issue')} "
-              f"({_count(sum(o.articles for o in result.added), 'article')}); "
+              f"({_count(sum(o.articles for o in result.added), 'article')}); {replaced}"
               f"{len(result.skipped)} skipped (already in the library); "
               f"{len(result.failed)} failed.")
     if result.failed:

@@ -20,7 +20,8 @@ from digest.models import Issue
 
 class Outcome(str, Enum):
     ADDED = "added"
-    SKIPPED = "skipped"  # already in the library, or the same bytes as another file given
+    REPLACED = "replaced"  # a better copy of an issue stored (``--replace``): it took its place
+    SKIPPED = "skipped"  # the same issue is in the library (from this file or another copy)
     FAILED = "failed"
 
 
@@ -30,10 +31,16 @@ class FileOutcome:
 
     path: str
     outcome: Outcome
-    message: str = ""  # why it was skipped or failed
+    message: str = ""  # why it was skipped, replaced or failed; a note on one added
     issue_id: int | None = None
     articles: int = 0
     warnings: tuple[str, ...] = ()
+    same_file: bool = False  # skipped as the very file (same bytes) already stored or given
+
+    @property
+    def noteworthy(self) -> bool:
+        """Worth a line of its own: another copy skipped or replaced, a shared key."""
+        return bool(self.message) and not self.same_file and self.outcome is not Outcome.FAILED
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class AddResult:
     @property
     def added(self) -> list[FileOutcome]:
         return self._with(Outcome.ADDED)
+
+    @property
+    def replaced(self) -> list[FileOutcome]:
+        return self._with(Outcome.REPLACED)
 
     @property
     def skipped(self) -> list[FileOutcome]:
@@ -86,10 +97,27 @@ def _parse_or_message(path: str, password: str | None) -> Issue | str:
 
 
 def parse_all(paths: list[str], jobs: int, password: str | None) -> Iterator[tuple[str, object]]:
-    """(path, Issue or error message) as each file is parsed, in ``jobs`` processes."""
+    """(path, Issue or error message) for each file, in the order given, parsed in ``jobs``
+    processes. In order, so that which of two copies of an issue is stored first does not
+    depend on which worker finished first."""
     if jobs <= 1 or len(paths) <= 1:
         yield from ((p, _parse_or_message(p, password)) for p in paths)
         return
+    yield from _in_order(_parse_in_pool(paths, jobs, password), paths)
+
+
+def _in_order(results: Iterator[tuple[str, object]], order: list[str]):
+    pending: dict[str, object] = {}
+    wanted = iter(order)
+    nxt = next(wanted, None)
+    for path, value in results:
+        pending[path] = value
+        while nxt in pending:
+            yield nxt, pending.pop(nxt)
+            nxt = next(wanted, None)
+
+
+def _parse_in_pool(paths: list[str], jobs: int, password: str | None):
     # forkserver: workers don't inherit the parent's open database connection.
     ctx = multiprocessing.get_context("forkserver")
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)

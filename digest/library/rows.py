@@ -13,6 +13,7 @@ exported files and scripts depend on the names.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -149,21 +150,28 @@ class IssueInfo:
     @property
     def name(self) -> str:
         """``BULLETIN:YEAR:NUMBER`` when the masthead gives all three, else the id."""
-        if self.bulletin and self.year and self.number:
-            return f"{self.bulletin}:{self.year}:{self.number}"
-        return str(self.id)
+        return issue_info_name(dataclasses.asdict(self))
 
 
-def insert_issue(conn: sqlite3.Connection, issue: Issue) -> int | None:
-    """Store the issue's own row; its id, or None when its file hash is already stored."""
+def issue_info_name(r) -> str:
+    """``BULLETIN:YEAR:NUMBER`` of an issue row (or ``IssueInfo``), else its id."""
+    if r["bulletin"] and r["year"] and r["number"]:
+        return f"{r['bulletin']}:{r['year']}:{r['number']}"
+    return str(r["id"])
+
+
+def insert_issue(conn: sqlite3.Connection, issue: Issue, issue_id: int | None = None) -> int | None:
+    """Store the issue's own row (as ``issue_id`` when given, else a new id); its id, or None
+    when its file hash is already stored."""
     m = issue.masthead
     cur = conn.execute(
-        "INSERT OR IGNORE INTO issues (sha256, source, bulletin, year, number, total_number, "
-        "publisher, date, pages, added_at, warnings, end_matter, home) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
+        "INSERT OR IGNORE INTO issues (id, sha256, source, bulletin, year, number, total_number, "
+        "publisher, date, pages, added_at, warnings, end_matter, home, ocr_pages) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (issue_id, issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
          _date_text(m.date), issue.pages, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-         _json(issue.warnings), _json(issue.end_matter), issue.home))
+         _json(issue.warnings), _json(issue.end_matter), issue.home,
+         len(getattr(issue, "ocr_pages", ()))))  # the OCR reader adds Issue.ocr_pages
     return cur.lastrowid if cur.rowcount else None
 
 

@@ -94,10 +94,21 @@ def _v5_printed_sections_end_matter_home(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE issues ADD COLUMN home TEXT")
 
 
+def _v6_one_issue_once(conn: sqlite3.Connection) -> None:
+    """Issues are identified by key and content (``identity``): what decides the better copy
+    (pages read by OCR), an index to find an issue by date, and copies of one issue stored
+    before merged into the better one."""
+    from digest.library.identity import merge_copies
+
+    conn.execute("ALTER TABLE issues ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0")
+    conn.execute("CREATE INDEX issues_by_date ON issues (date)")
+    merge_copies(conn)
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
-    _v5_printed_sections_end_matter_home)
+    _v5_printed_sections_end_matter_home, _v6_one_issue_once)
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -7,13 +7,14 @@ the same file again changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from digest.errors import LibraryError, NotFoundError
+from digest.library import identity
 from digest.library import search as _search
 from digest.library.ingest import (
     AddResult,
@@ -33,6 +34,7 @@ from digest.library.rows import (
     insert_toc,
     issue_from_rows,
     issue_info,
+    issue_info_name,
 )
 from digest.library.schema import connect, transaction
 from digest.library.search import DEFAULT_LIMIT, NO_FILTERS, Filters
@@ -68,25 +70,21 @@ class Library:
     # -- adding
 
     def store(self, issue: Issue) -> int | None:
-        """Store a whole issue in one transaction; its id, or None if its hash is already here."""
+        """Store a whole issue in one transaction; its id, or None if its hash is already here.
+
+        Stores whatever it is given: ``add_paths`` is where copies of an issue are recognised."""
         with transaction(self._conn) as conn:
-            issue_id = insert_issue(conn, issue)
-            if issue_id is None:
-                return None
-            for article in issue.articles:
-                article_id = insert_article(conn, issue_id, article)
-                if article.body:
-                    _search.index_article(conn, article_id, article.title, article.text)
-            insert_toc(conn, issue_id, issue.toc)
-        return issue_id
+            return _store_in(conn, issue)
 
     def add_paths(self, paths: Iterable[str | os.PathLike], *, jobs: int = 1,
-                  password: str | None = None,
+                  password: str | None = None, replace: bool = False,
                   progress_callback: ProgressCallback | None = None) -> AddResult:
         """Parse and store every issue file in ``paths`` (files, folders, globs).
 
-        Files already in the library are skipped without parsing; a file that fails is
-        reported in the result and the others are still added.
+        Files already in the library are skipped without parsing. A file holding an issue
+        already stored (another copy: see ``digest.library.identity``) is skipped, or with
+        ``replace`` takes the stored copy's place when it is the better copy. A file that fails
+        is reported in the result and the others are still added.
         """
         files, missing = expand_paths(paths)
         done = [FileOutcome(p, Outcome.FAILED, f"{p}: no such file or folder") for p in missing]
@@ -98,7 +96,7 @@ class Library:
         for n, outcome in enumerate(done, 1):
             report(progress_callback, outcome, n, total)
         for path, parsed in parse_all(list(todo), jobs, password):
-            done.append(self._store_parsed(path, todo[path], parsed))
+            done.append(self._store_parsed(path, todo[path], parsed, replace))
             report(progress_callback, done[-1], len(done), total)
         order = {str(p): n for n, p in enumerate(files)}
         return AddResult(tuple(sorted(done, key=lambda o: order.get(o.path, len(order)))))
@@ -111,22 +109,37 @@ class Library:
             return FileOutcome(str(path), Outcome.FAILED, f"{path}: cannot read ({exc.strerror})")
         twin = next((p for p, s in todo.items() if s == sha), None)
         if twin is not None:
-            return FileOutcome(str(path), Outcome.SKIPPED, f"same content as {twin}")
-        row = self._conn.execute("SELECT id FROM issues WHERE sha256 = ?", (sha,)).fetchone()
+            return FileOutcome(str(path), Outcome.SKIPPED, f"same file as {twin}, skipped",
+                               same_file=True)
+        row = self._conn.execute("SELECT * FROM issues WHERE sha256 = ?", (sha,)).fetchone()
         if row:
-            return FileOutcome(str(path), Outcome.SKIPPED, "already in the library", row[0])
+            return FileOutcome(str(path), Outcome.SKIPPED,
+                               f"same issue as {_stored_name(row)}, skipped: the same file",
+                               row["id"], same_file=True)
         todo[str(path)] = sha
         return None
 
-    def _store_parsed(self, path: str, sha: str, parsed: Issue | str) -> FileOutcome:
+    def _store_parsed(self, path: str, sha: str, parsed: Issue | str,
+                      replace: bool) -> FileOutcome:
         if isinstance(parsed, str):
             return FileOutcome(path, Outcome.FAILED, parsed)
-        issue = replace(parsed, sha256=sha)  # identity is the hash of the file as read here
-        issue_id = self.store(issue)
-        if issue_id is None:  # another `digest add` stored the same file meanwhile
-            return FileOutcome(path, Outcome.SKIPPED, "already in the library")
+        issue = dataclasses.replace(parsed, sha256=sha)  # the hash of the file as read here
         n = sum(1 for a in issue.articles if a.body)
-        return FileOutcome(path, Outcome.ADDED, "", issue_id, n, issue.warnings)
+        with transaction(self._conn) as conn:  # placed and stored at once: no other add between
+            placed = identity.place(conn, issue)
+            if placed.twin is not None and not (replace and placed.verdict.new_is_better):
+                return FileOutcome(path, Outcome.SKIPPED, _skip_note(placed, replace),
+                                   placed.twin["id"])
+            if placed.twin is not None:  # the better copy takes the stored one's id
+                identity.remove_issue(conn, placed.twin["id"])
+            issue_id = _store_in(conn, issue, placed.twin["id"] if placed.twin else None)
+        if issue_id is None:  # another `digest add` stored the same file meanwhile
+            return FileOutcome(path, Outcome.SKIPPED, "already in the library", same_file=True)
+        if placed.twin is not None:
+            return FileOutcome(path, Outcome.REPLACED, _replace_note(placed), issue_id, n,
+                               issue.warnings)
+        return FileOutcome(path, Outcome.ADDED, _namesake_note(issue, placed), issue_id, n,
+                           issue.warnings)
 
     # -- looking around
 
@@ -172,8 +185,7 @@ class Library:
         """Remove the named issue, its articles and their index entries; return what it was."""
         info = self.find(name)
         with transaction(self._conn) as conn:
-            _search.unindex_issue(conn, info.id)
-            conn.execute("DELETE FROM issues WHERE id = ?", (info.id,))
+            identity.remove_issue(conn, info.id)
         return info
 
     def _load_issue(self, issue_id: int) -> Issue:
@@ -217,3 +229,42 @@ class Library:
         for issue_id, seqs in _search.selected(self._conn, query, filters).items():
             issue = self._load_issue(issue_id)
             yield from ((issue, a) for a in issue.articles if a.seq in seqs)
+
+
+def _store_in(conn, issue: Issue, issue_id: int | None = None) -> int | None:
+    """Store a whole issue inside the caller's transaction (as ``issue_id`` when given); its
+    id, or None if its hash is already here."""
+    issue_id = insert_issue(conn, issue, issue_id)
+    if issue_id is None:
+        return None
+    for article in issue.articles:
+        article_id = insert_article(conn, issue_id, article)
+        if article.body:
+            _search.index_article(conn, article_id, article.title, article.text)
+    insert_toc(conn, issue_id, issue.toc)
+    return issue_id
+
+
+def _stored_name(row) -> str:
+    """A stored issue as a message names it: ``长三角每周要讯:2020:200 (id 3, from FILE)``."""
+    return f"{issue_info_name(row)} (id {row['id']}, from {row['source']})"
+
+
+def _skip_note(placed: identity.Placement, replace: bool) -> str:
+    note = f"same issue as {_stored_name(placed.twin)}, skipped"
+    if replace:
+        return f"{note}: the stored copy is kept, {placed.verdict.reason}"
+    return note
+
+
+def _replace_note(placed: identity.Placement) -> str:
+    return (f"a better copy of {_stored_name(placed.twin)}, which it replaced (same id): "
+            f"{placed.verdict.reason}")
+
+
+def _namesake_note(issue: Issue, placed: identity.Placement) -> str:
+    if not placed.namesakes:
+        return ""
+    others = ", ".join(_stored_name(r) for r in placed.namesakes)
+    return (f"shares its bulletin and number or date with {others}, but not its content: "
+            "a different issue (a misprinted number?), both kept; name them by id")
