@@ -170,3 +170,14 @@ def test_a_version_2_library_holding_copies_migrates_to_one_copy_each(tmp_path):
         assert len(hits) == len({(h.title, h.body) for h in hits}) == sum(
             1 for i in (copies[best], namesake) for a in i.articles
             if a.body and ("上海" in a.title or "上海" in a.text))
+
+
+def test_with_workers_the_first_copy_given_is_the_one_kept(tmp_path):
+    # Workers finish in any order (the PDF, given first, takes longest to read); copies are
+    # placed in the order the files were given.
+    files = [text("issue-200-notoc.pdf"), text("issue-200.pdftotext-layout.txt"),
+             text("issue-200-stale.pdftotext.txt")]
+    with Library(tmp_path / "lib") as lib:
+        result = lib.add_paths(files, jobs=2)
+        assert [o.outcome.value for o in result.outcomes] == ["added", "skipped", "skipped"]
+        assert [i.source for i in lib.issues()] == [files[0].name]
