@@ -2,8 +2,8 @@
 
 The public API, for notebooks and servers as much as for the command line::
 
-    from digest import parse_issue, enrich_issue, Library
-    issue = enrich_issue(parse_issue("issue.pdf"))
+    from digest import read_issue, Library
+    issue = read_issue("issue.pdf")  # parse_issue, then enrich_issue
     for article in issue.articles:
         print(article.page, article.region, article.title)
 
@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "parse_issue": "digest.issue", "parse_text": "digest.issue",
-    "enrich_issue": "digest.enrich",
+    "enrich_issue": "digest.enrich", "read_issue": "digest.enrich",
     "Library": "digest.library",
     "Issue": "digest.models", "Article": "digest.models", "TocEntry": "digest.models",
     "Masthead": "digest.models", "Status": "digest.models",
@@ -28,12 +28,12 @@ _EXPORTS = {
     "issue_rows": "digest.export", "write_rows": "digest.export",
 }
 __all__ = [  # noqa: RUF022 - grouped by stage, like _EXPORTS
-    "parse_issue", "parse_text", "enrich_issue", "Library",
+    "parse_issue", "parse_text", "enrich_issue", "read_issue", "Library",
     "Issue", "Article", "TocEntry", "Masthead", "Status", "DigestError", "issue_rows", "write_rows",
 ]
 
 if TYPE_CHECKING:
-    from digest.enrich import enrich_issue
+    from digest.enrich import enrich_issue, read_issue
     from digest.errors import DigestError
     from digest.export import issue_rows, write_rows
     from digest.issue import parse_issue, parse_text
