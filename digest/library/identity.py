@@ -158,8 +158,7 @@ def compare(new: Quality, stored: Quality) -> Verdict:
         a, b = rule.score(new), rule.score(stored)
         if a != b:
             return Verdict(a > b, f"{rule.name} ({rule.show(new)} against {rule.show(stored)})")
-    return Verdict(False, "a tie on every rule (" + ", ".join(r.name for r in RULES)
-                   + "): the stored copy stays")
+    return Verdict(False, "a tie on every rule (" + ", ".join(r.name for r in RULES) + ")")
 
 
 # --- placing a new copy, merging stored copies --------------------------------------------------
