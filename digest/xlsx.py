@@ -64,6 +64,19 @@ def write_xlsx(rows: Iterable[dict], out: BinaryIO) -> int:
     return len(rows)
 
 
+def write_records(records: Sequence[dict], out: BinaryIO, *, sheet: str) -> int:
+    """One sheet of ``records`` (a rebuilt TOC, the library's issues), typed and laid out like
+    the articles sheet; return how many rows."""
+    openpyxl = load_openpyxl()
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    header = list(dict.fromkeys(k for record in records for k in record))
+    _table(ws, header, ([record.get(h) for h in header] for record in records), wrapped=WRAPPED)
+    book.save(out)
+    return len(records)
+
+
 def count_table(rows: Sequence[dict]) -> tuple[list[str], list[list]]:
     """Articles per issue (rows) and primary region (columns), with totals."""
     from digest.report import UNPLACED, region_order
@@ -122,7 +135,12 @@ def _set(cell, value, *, date: bool = False) -> None:
         if is_formula_like(text):
             cell.quotePrefix = True
         return
-    cell.value = value  # int, float, None: stored as they are
+    if isinstance(value, (bool, int, float, dt.date)) or value is None:
+        cell.value = value
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        return
+    _set(cell, str(value), date=date)  # an enum, a path …: its text
 
 
 def _iso_date(text: str) -> dt.date | None:

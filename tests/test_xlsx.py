@@ -124,3 +124,43 @@ def test_xlsx_needs_an_output_file():
     result = runner.invoke(app, ["export", str(ISSUE), "--format", "xlsx"])
     assert result.exit_code == 2
     assert "-o" in result.stderr and result.stdout == ""
+
+
+def test_toc_as_a_workbook(tmp_path):
+    out = tmp_path / "toc.xlsx"
+    stale = str(SAMPLES / "issue-200-stale.pdf")
+    result = runner.invoke(app, ["toc", stale, "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["toc"]
+    header = [c.value for c in ws[1]]
+    want = truth("issue-200-stale.pdf")["articles"]
+    lines = [dict(zip(header, (c.value for c in line))) for line in ws.iter_rows(min_row=2)]
+    assert [compact(x["title"]) for x in lines] == [compact(a["title"]) for a in want]
+    assert [(x["page"], x["toc_page"]) for x in lines] == [(a["page"], a["toc_page"]) for a in want]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+    assert ws.cell(2, header.index("page") + 1).data_type == "n"
+    wrong = runner.invoke(app, ["toc", stale, "--format", "json", "-o", str(out)])
+    assert wrong.exit_code == 2 and "-o here is for --format xlsx" in wrong.stderr
+
+
+def test_library_list_and_search_as_workbooks(tmp_path):
+    lib = tmp_path / "lib"
+    added = runner.invoke(app, ["add", "--library", str(lib), str(SAMPLES / "issue-200.pdftotext-layout.txt")])
+    assert added.exit_code == 0, added.stderr
+    issues, hits = tmp_path / "issues.xlsx", tmp_path / "hits.xlsx"
+    result = runner.invoke(app, ["list", "--library", str(lib), "-f", "xlsx", "-o", str(issues)])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(issues)["issues"]
+    row = {h.value: c.value for h, c in zip(ws[1], ws[2])}
+    assert (row["bulletin"], row["year"], row["number"]) == ("长三角每周要讯", 2020, 200)
+    assert row["date"] == dt.datetime(2020, 12, 18)
+    result = runner.invoke(app, ["search", "--library", str(lib), "生物医药", "-f", "xlsx", "-o", str(hits)])
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(hits)
+    assert book.sheetnames == ["articles", "counts"]
+    header = [c.value for c in book["articles"][1]]
+    titles = [line[header.index("title")].value for line in book["articles"].iter_rows(min_row=2)]
+    assert titles and all(isinstance(t, str) for t in titles)
+    assert "score" in header and "snippet" in header
+    assert book["counts"].cell(book["counts"].max_row, 1).value == "合计"
+    assert book["counts"].cell(book["counts"].max_row, book["counts"].max_column).value == len(titles)

@@ -17,7 +17,7 @@ from digest.cli.common import (
     write_records,
 )
 from digest.cli.library_cmds import filters, library_rows
-from digest.cli.office_out import binary_target
+from digest.cli.office_out import binary_target, write_xlsx_records, xlsx_target
 from digest.cli.options import (
     BulletinOpt,
     Fmt,
@@ -30,6 +30,7 @@ from digest.cli.options import (
     SectionOpt,
     SinceOpt,
     UntilOpt,
+    XlsxOutputOpt,
     format_option,
     output_format,
 )
@@ -37,15 +38,15 @@ from digest.errors import UsageError
 
 IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
                                          metavar="ISSUE", show_default=False)]
-TocFormat = format_option(Fmt.table, Fmt.text, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl,
-                          default_help="table on a terminal, else text")
+TocFormat = format_option(Fmt.table, Fmt.text, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.xlsx,
+                          default_help="table on a terminal, else text; xlsx needs -o")
 ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, default_help="csv; xlsx needs -o")
 
 
 @app.command()
 @boundary
 def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
-        password: PasswordOpt = None) -> None:
+        password: PasswordOpt = None, output: XlsxOutputOpt = None) -> None:
     """Rebuild an issue's table of contents from its body.
 
     Shows the masthead, then every article by section with the page it really starts on,
@@ -57,10 +58,13 @@ def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
     from digest.issue import parse_issue
 
     fmt = output_format(format, json, piped=Fmt.text)
+    target = xlsx_target(fmt, output, [issue])
     parsed = parse_issue(issue, password=password)
     if fmt == Fmt.json:
         return print_json(render.toc_json(parsed))
-    if fmt == Fmt.table:
+    if fmt == Fmt.xlsx:
+        write_xlsx_records(target, render.toc_json(parsed)["articles"], sheet="toc")
+    elif fmt == Fmt.table:
         console().print(render.toc_table(parsed))
     elif fmt == Fmt.text:
         print(render.toc_plain(parsed))

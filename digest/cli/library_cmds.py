@@ -25,6 +25,7 @@ from digest.cli.common import (
     warn_all,
     write_records,
 )
+from digest.cli.office_out import write_xlsx_records, xlsx_target
 from digest.cli.options import (
     BulletinOpt,
     Fmt,
@@ -36,12 +37,14 @@ from digest.cli.options import (
     SectionOpt,
     SinceOpt,
     UntilOpt,
+    XlsxOutputOpt,
     format_option,
     output_format,
 )
 from digest.errors import QueryError
 
-RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl)
+RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.xlsx,
+                           default_help="table on a terminal, else tsv; xlsx needs -o")
 ShowFormat = format_option(Fmt.table, Fmt.tsv, Fmt.json)
 
 # digest.library is imported inside the commands: `digest --help` need not load sqlite3.
@@ -139,16 +142,20 @@ def add_cmd(
 @app.command("list")
 @boundary
 def list_cmd(library: LibraryOpt = None, format: RowsFormat = None,
-             as_json: JsonOpt = False) -> None:
+             as_json: JsonOpt = False, output: XlsxOutputOpt = None) -> None:
     """List the issues in the library: id, bulletin, year, number, date, articles, source.
 
     Example: digest list --format csv
     """
     fmt = output_format(format, as_json)
+    target = xlsx_target(fmt, output, [_library_db(library)])
     with open_library(library) as lib:
         infos = lib.issues()
     if not infos:
         err(f"The library {lib.folder} has no issues: add some with `digest add FILE...`.")
+    if fmt == Fmt.xlsx:
+        return write_xlsx_records(target, [_plain(dataclasses.asdict(i) | {"name": i.name})
+                                           for i in infos], sheet="issues")
     if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
         return write_records([_plain(dataclasses.asdict(i) | {"name": i.name}) for i in infos],
                               fmt)
@@ -212,6 +219,7 @@ def search_cmd(
     library: LibraryOpt = None,
     format: RowsFormat = None,
     as_json: JsonOpt = False,
+    output: XlsxOutputOpt = None,
 ) -> None:
     """Search titles and bodies; any two or more characters are found wherever they occur.
 
@@ -219,6 +227,7 @@ def search_cmd(
     """
     fmt = output_format(format, as_json)
     _reject_unknown_options(query)
+    target = xlsx_target(fmt, output, [_library_db(library)])
     with open_library(library) as lib:
         hits = lib.search(" ".join(query), filters(region, section, bulletin, since, until),
                           limit=limit + 1 if limit else None)
@@ -228,6 +237,12 @@ def search_cmd(
     if limit and len(hits) > limit:
         hits = hits[:limit]
         err(f"Showing the first {limit} hits: --limit N shows more (0 for all).")
+    if fmt == Fmt.xlsx:  # hits are export rows: the articles and counts workbook of export
+        from digest.output import write_output
+        from digest.xlsx import write_xlsx
+
+        rows = [h.as_dict() for h in hits]
+        return write_output(target, lambda out: write_xlsx(rows, out), binary=True)
     if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
         return write_records([h.as_dict() for h in hits], fmt)
     _show_hits(hits, fmt)
@@ -246,6 +261,12 @@ def _progress_callback(description: str):
             bar.update(task, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
 
         yield callback
+
+
+def _library_db(library: str | None) -> str:
+    from digest.cli.issue_cmds import library_db  # imported late: issue_cmds imports this module
+
+    return library_db(library)
 
 
 def _plain(value):

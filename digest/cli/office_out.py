@@ -35,3 +35,23 @@ def _is_terminal(path: Path) -> bool:
             return stream.isatty()
     except OSError:
         return False
+
+
+def xlsx_target(fmt, output: Path | None, inputs: Iterable[str | os.PathLike] = ()):
+    """For commands whose -o is only for ``--format xlsx``: the checked target, or None."""
+    if fmt.value != "xlsx":
+        if output is not None:
+            raise UsageError("-o here is for --format xlsx; other formats go to standard output "
+                             "(redirect it with >)")
+        return None
+    from digest.xlsx import load_openpyxl
+
+    load_openpyxl()  # a missing extra stops the command before any work
+    return binary_target(output, "xlsx", inputs)
+
+
+def write_xlsx_records(target, records: list[dict], *, sheet: str) -> None:
+    from digest.output import write_output
+    from digest.xlsx import write_records
+
+    write_output(target, lambda out: write_records(records, out, sheet=sheet), binary=True)

@@ -138,6 +138,9 @@ OutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE", show_default=False,
     help="Write to FILE instead of stdout (- is stdout). A symlink's target is written, a device "
     "or FIFO in place; a regular file is replaced atomically, keeping its permissions.")]
+XlsxOutputOpt = Annotated[str | None, typer.Option(
+    "--output", "-o", metavar="FILE", show_default=False,
+    help="The workbook --format xlsx writes (needed with it; other formats go to stdout).")]
 LibraryOpt = Annotated[str | None, typer.Option(
     "--library", metavar="PATH", show_default=False,
     help="The library folder (default: $DIGEST_HOME, else the user data folder; see `digest path`).")]
