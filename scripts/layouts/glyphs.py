@@ -179,7 +179,6 @@ class Typesetter:
         self.need(leading)
         self.y -= leading
         w = self.text_width(text, font, size)
-        avail = self.width - indent
         x = self.left + indent
         spacing = 0.0
         if align == "center":
@@ -188,7 +187,6 @@ class Typesetter:
             x = self.left + self.width - w
         elif stretch_to is not None and len(text) > 1:
             spacing = max(0.0, (stretch_to - w) / (len(text) - 1))
-        del avail
         self.glyphs(text, font, size, x, self.y + leading * 0.25, spacing, color)
         self.at_top = False
 

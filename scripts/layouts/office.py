@@ -93,7 +93,7 @@ def styles(layout: Layout) -> str:
                f'fo:text-indent="-{1.5 * toc_size}pt"', font(SERIF, toc_size)),
         pstyle("TocEnd", f'fo:line-height="{toc_lead / 2}pt"', font(SERIF, 6)),
         pstyle("EndFirst", 'fo:border-top="0.8pt solid #000000" fo:padding-top="2mm" fo:margin-top="12mm" '
-               f'fo:line-height="24pt" fo:margin-left="13pt" fo:keep-with-next="always"', font(SERIF, 13)),
+               'fo:line-height="24pt" fo:margin-left="13pt" fo:keep-with-next="always"', font(SERIF, 13)),
         pstyle("End", 'fo:line-height="24pt" fo:margin-left="13pt" fo:keep-with-next="always"', font(SERIF, 13)),
         pstyle("EndLast", 'fo:border-bottom="0.8pt solid #000000" fo:padding-bottom="2mm" fo:line-height="24pt" '
                'fo:margin-left="13pt"', font(SERIF, 13)),

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from model import LAYOUTS, TWINS, Layout, blocks, family_names, load_family, trimmed, truth_skeleton  # noqa: E402
+from model import LAYOUTS, TWINS, Layout, blocks, family_names, load_family, trimmed, truth_skeleton
 
 PRODUCERS = ("glyphs", "office", "chrome")
 MAX_PASSES = 4
