@@ -65,6 +65,7 @@ h3 {{ font: normal {body + 1}pt/{lead + 6}pt {FONT_SANS}; margin: 10pt 0 0; brea
   border-bottom: {'1.5pt dotted black' if layout.toc == 'leaders' else 'none'}; }}
 .toce .n {{ flex: 0 0 auto; }}
 .tocn {{ font: {toc_size}pt/{toc_lead}pt {FONT_SERIF}; margin-left: 3em; text-indent: -1.5em; }}
+.toct {{ font: {toc_size}pt/{toc_lead}pt {FONT_SERIF}; margin-left: 2em; }}
 .tocend {{ height: {toc_lead / 2}pt; }}
 .end {{ margin-top: 12mm; border-top: 0.8pt solid black; border-bottom: 0.8pt solid black;
   padding: 2mm 0 2mm 13pt; font: 13pt/24pt {FONT_SERIF}; break-inside: avoid; }}
@@ -80,6 +81,8 @@ def toc(block: Block, layout: Layout, numbers: dict[int, int | None]) -> str:
             out.append(f'<p class="tocs">{escape(section)}</p>')
         if layout.toc == "numbered":
             out.append(f'<p class="tocn">{seq}．{escape(e["title"])}</p>')
+        elif layout.toc == "tight":  # the number set right after the title, wrapping with it
+            out.append(f'<p class="toct">{escape(e["title"])}{numbers.get(seq) or 0}</p>')
         else:
             cls = "toce insec" if e["section"] is not None else "toce"
             out.append(f'<div class="{cls}"><span class="t">{escape(e["title"])}</span><span class="d"></span>'

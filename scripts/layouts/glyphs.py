@@ -238,6 +238,8 @@ class Typesetter:
             indent = 2 * size if e["section"] is not None else 0.0
             label = f"{seq}．{e['title']}" if numbered else e["title"]
             number = None if numbered else str(numbers.get(seq) or 0)
+            if self.layout.toc == "tight":  # the number set right after the title, wrapping with it
+                label, number = label + number, None
             col = 0.0 if number is None else 3 * size
             hang = indent + (self.text_width(f"{seq}．", "serif", size) if numbered else 0.0)
             lines = break_lines(label, "serif", size, self.width - hang - col, indent - hang)

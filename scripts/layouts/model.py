@@ -30,7 +30,9 @@ CN_DIGITS = "〇一二三四五六七八九"
 @dataclass(frozen=True)
 class Layout:
     name: str
-    toc: str = "leaders"  # leaders | spaces (page column, no leaders) | numbered (1．…, no pages) | none
+    # leaders | spaces (page column, no leaders) | tight (the page right after the title, no
+    # column) | numbered (1．…, no pages) | none
+    toc: str = "leaders"
     sections: str = "plain"  # none | plain | bracket (【…】) | ordinal (一、…)
     title_align: str = "center"  # center | left
     justify: bool = True
@@ -77,6 +79,8 @@ LAYOUTS = {layout.name: layout for layout in (
     Layout("brackets", toc="none", sections="bracket", large=True, break_articles=False),
     # a dotted-leader TOC with the first article under it, several a page, ragged, no running head
     Layout("compact", toc_with_first=True, break_articles=False, justify=False, footer="- {n} -"),
+    # TOC pages set tight after the titles (no space, no column), 一、 sections, left titles
+    Layout("tight", toc="tight", sections="ordinal", title_align="left"),
 )}
 
 

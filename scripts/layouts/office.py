@@ -91,6 +91,7 @@ def styles(layout: Layout) -> str:
                inner=right_tab(TEXT_WIDTH_MM, layout.toc == "leaders")),
         pstyle("TocNumbered", f'fo:line-height="{toc_lead}pt" fo:margin-left="{3 * toc_size}pt" '
                f'fo:text-indent="-{1.5 * toc_size}pt"', font(SERIF, toc_size)),
+        pstyle("TocTight", f'fo:line-height="{toc_lead}pt" fo:margin-left="{2 * toc_size}pt"', font(SERIF, toc_size)),
         pstyle("TocEnd", f'fo:line-height="{toc_lead / 2}pt"', font(SERIF, 6)),
         pstyle("EndFirst", 'fo:border-top="0.8pt solid #000000" fo:padding-top="2mm" fo:margin-top="12mm" '
                'fo:line-height="24pt" fo:margin-left="13pt" fo:keep-with-next="always"', font(SERIF, 13)),
@@ -159,6 +160,8 @@ def toc(block: Block, layout: Layout, numbers: dict[int, int | None], after_cove
             out.append(p("TocSection", escape(section)))
         if layout.toc == "numbered":
             out.append(p("TocNumbered", f"{seq}．{escape(e['title'])}"))
+        elif layout.toc == "tight":  # the number set right after the title, wrapping with it
+            out.append(p("TocTight", f"{escape(e['title'])}{numbers.get(seq) or 0}"))
         else:
             style = "TocEntry" if e["section"] is not None else "TocEntryFlat"
             out.append(p(style, f"{escape(e['title'])}<text:tab/>{numbers.get(seq) or 0}"))

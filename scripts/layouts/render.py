@@ -37,6 +37,7 @@ from model import LAYOUTS, TWINS, Layout, blocks, family_names, load_family, tri
 
 PRODUCERS = ("glyphs", "office", "chrome")
 MAX_PASSES = 4
+TOC_WITH_PAGES = ("leaders", "spaces", "tight")
 TWINS_PAIRS = {chr(k): v for k, v in TWINS.items()}
 
 
@@ -146,7 +147,7 @@ def render_case(family_name: str, producer: str, layout_name: str, out: Path,
             pages = page_texts(pdf)
             toc_pages, physical = locate(without_furniture(pages, layout, family), truth, layout)
             found = {seq: printed(p, layout, pages) for seq, p in enumerate(physical, 1)}
-            if layout.toc in ("leaders", "spaces") and found != numbers:
+            if layout.toc in TOC_WITH_PAGES and found != numbers:
                 numbers = found
                 continue
             break
@@ -163,7 +164,7 @@ def render_case(family_name: str, producer: str, layout_name: str, out: Path,
 
 def fill(truth: dict, name: str, layout: Layout, pages: list[str], toc_pages: list[int],
          physical: list[int], found: dict[int, int]) -> None:
-    toc_has_pages = layout.toc in ("leaders", "spaces")
+    toc_has_pages = layout.toc in TOC_WITH_PAGES
     truth.update(source=f"{name}.pdf", producer=name.split("-")[1], physical_pages=len(pages),
                  numbered=layout.page_numbers, toc_pages=toc_pages)
     for entry, seq in zip(truth["toc"], range(1, len(truth["toc"]) + 1)):
