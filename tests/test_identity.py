@@ -181,3 +181,21 @@ def test_with_workers_the_first_copy_given_is_the_one_kept(tmp_path):
         result = lib.add_paths(files, jobs=2)
         assert [o.outcome.value for o in result.outcomes] == ["added", "skipped", "skipped"]
         assert [i.source for i in lib.issues()] == [files[0].name]
+
+
+def test_a_copy_whose_bulletin_was_not_read_is_still_recognised(tmp_path):
+    from dataclasses import replace as copy_with
+
+    from library_helpers import truth_issue
+
+    from digest.library.identity import place
+    from digest.library.schema import transaction
+
+    stored = truth_issue(200)
+    unnamed = copy_with(stored, sha256="a", masthead=copy_with(stored.masthead, bulletin=None))
+    renamed = copy_with(stored, sha256="b", masthead=copy_with(stored.masthead, bulletin="决策参考"))
+    with Library(tmp_path / "lib") as lib:
+        stored_id = lib.store(stored)
+        with transaction(lib._conn) as conn:
+            assert place(conn, unnamed).twin["id"] == stored_id
+            assert place(conn, renamed).twin is None  # another bulletin's issue: not a copy

@@ -3,7 +3,8 @@
 An issue is the same issue as one already stored when both hold
 
 * the same *key*: the same bulletin, and the same year and number (第 N 期), or the same date
-  (the number may be missing, or misread by OCR: the date is then what names the issue); and
+  (the number may be missing, or misread by OCR: the date is then what names the issue); a
+  copy whose bulletin name was not read is compared by number or date alone; and
 * the same *content*: most of the text of one occurs in the other.
 
 File bytes say nothing: a re-export, a re-scan, another website's copy, a text extraction of the
@@ -81,8 +82,9 @@ def _bulletin_key(name: str | None) -> str:
 
 
 def same_key(a: Masthead, b: Masthead) -> bool:
-    """Whether two mastheads may name one issue: same bulletin, and same number or same date."""
-    if not a.bulletin or _bulletin_key(a.bulletin) != _bulletin_key(b.bulletin):
+    """Whether two mastheads may name one issue: same bulletin (or one not read), and same
+    number or same date."""
+    if a.bulletin and b.bulletin and _bulletin_key(a.bulletin) != _bulletin_key(b.bulletin):
         return False
     numbered = a.number is not None and (a.year, a.number) == (b.year, b.number)
     return numbered or (a.date is not None and a.date == b.date)
@@ -90,7 +92,7 @@ def same_key(a: Masthead, b: Masthead) -> bool:
 
 def candidates(conn: sqlite3.Connection, m: Masthead) -> list[sqlite3.Row]:
     """Stored issues whose masthead has the same key as ``m``, oldest first."""
-    if not m.bulletin or (m.number is None and m.date is None):
+    if m.number is None and m.date is None:
         return []
     rows = conn.execute(
         "SELECT * FROM issues WHERE (year IS ? AND number = ?) OR date = ? ORDER BY id",
