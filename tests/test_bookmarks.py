@@ -170,3 +170,17 @@ def test_all_writes_a_copy_of_every_pdf(tmp_path):
     assert len(outline(dst / "b.PDF")) > 0
     same = run("bookmarks", "--all", src, "-o", src)
     assert same.exit_code == 2 and "input folder" in same.stderr
+
+
+def test_bookmarks_follow_sheets_not_printed_numbers(tmp_path, stale_out):
+    """A blank sheet put in front keeps every printed page number but moves every article one
+    sheet on: the bookmarks must move with them."""
+    covered = tmp_path / "covered.pdf"
+    writer = PdfWriter(clone_from=STALE)
+    first = writer.pages[0]
+    writer.insert_blank_page(width=first.mediabox.width, height=first.mediabox.height, index=0)
+    writer.write(covered)
+    out = tmp_path / "out.pdf"
+    assert run("bookmarks", covered, "-o", out).exit_code == 0
+    moved = [(t, p + 1) for _, _, children in outline(stale_out) for t, p in children]
+    assert [(t, p) for _, _, children in outline(out) for t, p in children] == moved
