@@ -95,7 +95,7 @@ def enrich_issue(issue: Issue, *, max_chars: int = summarize.MAX_CHARS,
     return replace(issue, articles=articles, home=grouping.name if grouping else None)
 
 
-def read_issue(path: str | Path, *, password: str | None = None,
+def read_issue(path: str | Path, *, password: str | None = None, max_size: int | None = None,
                max_chars: int = summarize.MAX_CHARS, keywords: int = keywords.DEFAULT_COUNT,
                idf: keywords.Idf | None = None, home: str | None = None) -> Issue:
     """Parse an issue file, then enrich it: what ``digest add``, ``export`` and ``summary`` read.
@@ -105,5 +105,5 @@ def read_issue(path: str | Path, *, password: str | None = None,
     """
     from digest.issue import parse_issue
 
-    return enrich_issue(parse_issue(path, password=password), max_chars=max_chars,
-                        keywords=keywords, idf=idf, home=home)
+    return enrich_issue(parse_issue(path, password=password, max_size=max_size),
+                        max_chars=max_chars, keywords=keywords, idf=idf, home=home)

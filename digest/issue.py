@@ -35,11 +35,16 @@ class _Title:
     section: str | None = None  # section heading seen in the body above it
 
 
-def parse_issue(path: str | Path, *, password: str | None = None) -> Issue:
-    """Read a bulletin issue (PDF or text extraction, or ``-`` for stdin) into its structure."""
-    from digest.source import read_document
+def parse_issue(path: str | Path, *, password: str | None = None,
+                max_size: int | None = None) -> Issue:
+    """Read a bulletin issue (PDF or text extraction, or ``-`` for stdin) into its structure.
 
-    return build_issue(read_document(path, password=password))
+    ``max_size``: refuse a file larger than this many bytes (default ``DEFAULT_MAX_SIZE``).
+    """
+    from digest.source import DEFAULT_MAX_SIZE, read_document
+
+    return build_issue(read_document(path, password=password,
+                                     max_size=max_size or DEFAULT_MAX_SIZE))
 
 
 def parse_text(text: str, source: str = "-") -> Issue:

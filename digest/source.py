@@ -4,35 +4,99 @@ The kind of file is decided by its bytes, not its name: ``%PDF-`` in the first k
 PDF; otherwise it must decode as text. Text encodings are detected the same way: a BOM, then
 strict UTF-8, then UTF-16 without a BOM (every other byte NUL), then GB18030 (a superset of
 GBK and GB2312, the encodings Chinese Windows software writes).
+
+Input is bounded: only regular files and stdin are read. A FIFO, a device (``/dev/zero``) or a
+socket is refused after a ``stat``, without opening it (opening a FIFO for reading blocks until
+a writer comes). A file larger than ``max_size`` bytes is refused before it is read; stdin is
+read up to ``max_size`` bytes and refused past that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 from pathlib import Path
 
-from digest.errors import InputError, NoTextError
+from digest.errors import InputError, NoTextError, TooLargeError
 from digest.models import Document
 
 PDF_MAGIC = b"%PDF-"
 # A page with fewer extracted characters than this on average has no real text layer.
 MIN_CHARS_PER_PAGE = 20
+# Bulletins are a few MB; a scanned issue with its images can reach a hundred. 256 MiB leaves
+# room for those while stopping /dev/zero-like input before it exhausts memory.
+DEFAULT_MAX_SIZE = 256 * 1024 * 1024
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2,
+          "MIB": 1024**2, "G": 1024**3, "GB": 1024**3, "GIB": 1024**3}
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-def read_bytes(path: str | Path) -> tuple[bytes, str]:
-    """The raw bytes and the display name of the source."""
-    if str(path) == "-":
-        return sys.stdin.buffer.read(), "-"
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{p}: is a folder; name a PDF or text file")
+def parse_size(text: str) -> int:
+    """``"200M"``, ``"1.5G"``, ``"500k"`` or a byte count → bytes (binary units)."""
+    t = text.strip().upper().replace(" ", "")
+    number = t.rstrip("KMGIB")
     try:
-        return p.read_bytes(), p.name
+        value = float(number) * _UNITS[t[len(number):]]
+    except (ValueError, KeyError):
+        raise InputError(f"--max-size {text}: give a size such as 200M, 1G or 500K") from None
+    if value < 1:
+        raise InputError(f"--max-size {text}: give a size of at least 1 byte")
+    return int(value)
+
+
+def human_size(n: int) -> str:
+    for unit, size in (("G", 1024**3), ("M", 1024**2), ("K", 1024)):
+        if n >= size:
+            return f"{n / size:.1f}".rstrip("0").rstrip(".") + unit
+    return f"{n} bytes"
+
+
+def check_file(path: str | Path, max_size: int = DEFAULT_MAX_SIZE) -> os.stat_result:
+    """Refuse, without opening it, anything but a regular file of at most ``max_size`` bytes."""
+    p = Path(path)
+    try:
+        st = p.stat()
     except FileNotFoundError:
         raise InputError(f"{p}: no such file; check the path") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{p}: is a folder; name a PDF or text file")
+    for test, kind in _KINDS:
+        if test(st.st_mode):
+            raise InputError(f"{p}: is {kind}, not a file; save the issue to a file, or pipe "
+                             "it in with - for stdin")
+    if st.st_size > max_size:
+        raise too_large(str(p), max_size, f"{human_size(st.st_size)}")
+    return st
+
+
+def too_large(source: str, max_size: int, size: str | None = None) -> TooLargeError:
+    size = f" ({size})" if size else ""
+    return TooLargeError(f"{source}: larger than --max-size {human_size(max_size)}{size}; a "
+                         "bulletin is a few MB — check the file, or raise --max-size")
+
+
+def read_bytes(path: str | Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[bytes, str]:
+    """The raw bytes and the display name of the source (at most ``max_size`` bytes)."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(max_size + 1)
+        if len(data) > max_size:
+            raise too_large("stdin", max_size)
+        return data, "-"
+    p = Path(path)
+    check_file(p, max_size)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(max_size + 1)  # the file may have grown since the stat
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read the file ({exc.strerror})") from None
+    if len(data) > max_size:
+        raise too_large(str(p), max_size)
+    return data, p.name
 
 
 def is_pdf(data: bytes) -> bool:
@@ -77,11 +141,12 @@ def _decode(data: bytes, codec: str, source: str) -> str:
                          f"{exc.start}); save it as UTF-8") from None
 
 
-def read_document(path: str | Path, *, password: str | None = None) -> Document:
+def read_document(path: str | Path, *, password: str | None = None,
+                  max_size: int = DEFAULT_MAX_SIZE) -> Document:
     """Read a PDF or text file into cleaned pages (footers removed, page numbers learned)."""
     from digest import pages
 
-    data, source = read_bytes(path)
+    data, source = read_bytes(path, max_size)
     if not data.strip():
         raise InputError(f"{source}: the file is empty")
     sha = hashlib.sha256(data).hexdigest()

@@ -24,6 +24,7 @@ from digest.cli.options import (
     HomeOpt,
     JsonOpt,
     LibraryOpt,
+    MaxSizeOpt,
     OutputOpt,
     PasswordOpt,
     RegionOpt,
@@ -46,7 +47,8 @@ ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, def
 @app.command()
 @boundary
 def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
-        password: PasswordOpt = None, output: XlsxOutputOpt = None) -> None:
+        password: PasswordOpt = None, output: XlsxOutputOpt = None,
+        max_size: MaxSizeOpt = None) -> None:
     """Rebuild an issue's table of contents from its body.
 
     Shows the masthead, then every article by section with the page it really starts on,
@@ -59,7 +61,7 @@ def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
 
     fmt = output_format(format, json, piped=Fmt.text)
     target = xlsx_target(fmt, output, [issue])
-    parsed = parse_issue(issue, password=password)
+    parsed = parse_issue(issue, password=password, max_size=max_size)
     if fmt == Fmt.json:
         return print_json(render.toc_json(parsed))
     if fmt == Fmt.xlsx:
@@ -94,6 +96,7 @@ def export(
     bom: BomOpt = False,
     raw: RawOpt = False,
     password: PasswordOpt = None,
+    max_size: MaxSizeOpt = None,
     query: Annotated[str | None, typer.Option("--query", metavar="QUERY", help=(
         "With no files: only library articles matching QUERY (as in `digest search`)."))] = None,
     region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
@@ -141,7 +144,7 @@ def export(
         with progress(len(issues), "Reading issues") as bar:
             task = bar.add_task("Reading issues", total=len(issues))
             for path in issues:
-                parsed = read_issue(path, password=password, home=home)
+                parsed = read_issue(path, password=password, max_size=max_size, home=home)
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)

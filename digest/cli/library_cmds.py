@@ -32,6 +32,7 @@ from digest.cli.options import (
     JsonOpt,
     LibraryOpt,
     LimitOpt,
+    MaxSizeOpt,
     PasswordOpt,
     RegionOpt,
     SectionOpt,
@@ -104,6 +105,7 @@ def add_cmd(
         "--replace", help="Where a file is another copy of an issue already stored, keep the "
         "better copy: a text layer over OCR, then more articles matched to the TOC, then fewer "
         "warnings.")] = False,
+    max_size: MaxSizeOpt = None,
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -114,6 +116,7 @@ def add_cmd(
     """
     with open_library(library, create=True) as lib, _progress_callback("Adding") as callback:
         result = lib.add_paths(paths, jobs=jobs, password=password, replace=replace,
+                               max_size=max_size,
                                progress_callback=callback)
     for o in result.failed:
         err(f"Error: {o.message}")

@@ -141,6 +141,23 @@ OutputOpt = Annotated[str | None, typer.Option(
 XlsxOutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE", show_default=False,
     help="The workbook --format xlsx writes (needed with it; other formats go to stdout).")]
+
+
+def _max_size(ctx: typer.Context, value: str | None) -> int | None:
+    if value is None or ctx.resilient_parsing:
+        return None
+    from digest.source import parse_size
+
+    try:
+        return parse_size(value)
+    except DigestError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+
+
+MaxSizeOpt = Annotated[str | None, typer.Option(
+    "--max-size", metavar="SIZE", show_default=False, callback=_max_size,
+    help="Refuse input files larger than SIZE (e.g. 50M, 1G; default 256M).")]
 LibraryOpt = Annotated[str | None, typer.Option(
     "--library", metavar="PATH", show_default=False,
     help="The library folder (default: $DIGEST_HOME, else the user data folder; see `digest path`).")]

@@ -14,6 +14,7 @@ from digest.cli.options import (
     Fmt,
     HomeOpt,
     JsonOpt,
+    MaxSizeOpt,
     OutputOpt,
     PasswordOpt,
     RegionOpt,
@@ -42,6 +43,7 @@ def summary(
     max_chars: MaxCharsOpt = 120,
     password: PasswordOpt = None,
     output: OutputOpt = None,
+    max_size: MaxSizeOpt = None,
 ) -> None:
     """Digest issues by region: per article its title, page, summary and keywords.
 
@@ -75,7 +77,8 @@ def summary(
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
     for path in issues:
-        issue = read_issue(path, password=password, max_chars=max_chars, home=home)
+        issue = read_issue(path, password=password, max_size=max_size, max_chars=max_chars,
+                           home=home)
         warn_all(issue.warnings, issue.source)
         parsed.append(issue)
     groups = report.group_by_region(parsed, region or ())

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from digest.errors import LibraryError, NotFoundError
+from digest.errors import InputError, LibraryError, NotFoundError
 from digest.library import identity
 from digest.library import search as _search
 from digest.library.ingest import (
@@ -78,6 +78,7 @@ class Library:
 
     def add_paths(self, paths: Iterable[str | os.PathLike], *, jobs: int = 1,
                   password: str | None = None, replace: bool = False,
+                  max_size: int | None = None,
                   progress_callback: ProgressCallback | None = None) -> AddResult:
         """Parse and store every issue file in ``paths`` (files, folders, globs).
 
@@ -90,21 +91,24 @@ class Library:
         done = [FileOutcome(p, Outcome.FAILED, f"{p}: no such file or folder") for p in missing]
         todo: dict[str, str] = {}  # path -> sha256, for the files to parse
         for path in files:
-            if (outcome := self._pre_check(path, todo)) is not None:
+            if (outcome := self._pre_check(path, todo, max_size)) is not None:
                 done.append(outcome)
         total = len(done) + len(todo)
         for n, outcome in enumerate(done, 1):
             report(progress_callback, outcome, n, total)
-        for path, parsed in parse_all(list(todo), jobs, password):
+        for path, parsed in parse_all(list(todo), jobs, password, max_size):
             done.append(self._store_parsed(path, todo[path], parsed, replace))
             report(progress_callback, done[-1], len(done), total)
         order = {str(p): n for n, p in enumerate(files)}
         return AddResult(tuple(sorted(done, key=lambda o: order.get(o.path, len(order)))))
 
-    def _pre_check(self, path: Path, todo: dict[str, str]) -> FileOutcome | None:
+    def _pre_check(self, path: Path, todo: dict[str, str], max_size: int | None = None
+                   ) -> FileOutcome | None:
         """Skip files already stored or given twice; None when the file is to be parsed."""
         try:
-            sha = file_sha256(path)
+            sha = file_sha256(path, max_size)
+        except InputError as exc:  # a FIFO, a device, too large
+            return FileOutcome(str(path), Outcome.FAILED, str(exc))
         except OSError as exc:
             return FileOutcome(str(path), Outcome.FAILED, f"{path}: cannot read ({exc.strerror})")
         twin = next((p for p, s in todo.items() if s == sha), None)
