@@ -191,15 +191,34 @@ class Query:
 # --- parsing ------------------------------------------------------------------------------------
 
 
+MAX_DEPTH = 50  # nested parentheses: more is no real query, and recursion must stay bounded
+MAX_TOKENS = 200  # terms, operators and parentheses: SQLite caps a statement's parameters
+SHOWN_CHARS = 60  # of a query quoted in an error message
+
+
+def shown(text: str) -> str:
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
+
+
 def parse_query(text: str) -> Query:
-    """Parse a query; raise ``QueryError`` with a hint on a syntax error."""
+    """Parse a query; raise ``QueryError`` with a hint on a syntax error.
+
+    The query is normalised by the function that normalised the stored text when it was read
+    (``digest.text.normalize``): a full-width Ｇ６０ finds what G60 finds.
+    """
+    from digest.text import normalize
+
+    text = normalize(text)
     tokens = [t for t in _LEX.findall(text) if not t.isspace()]
+    if len(tokens) > MAX_TOKENS:
+        raise QueryError(f"The query {shown(text)} has more than {MAX_TOKENS} terms and "
+                         "operators: search for fewer at a time")
     if not tokens:
         raise QueryError('The query is empty: give a word to look for, e.g. digest search 养老')
     parser = _Parser(tokens, text)
     root = parser.or_expr()
     if parser.pos < len(tokens):  # only a stray ")" stops or_expr early
-        raise QueryError(f"Unbalanced ')' in query {text!r}: remove it or add a matching '('.")
+        raise QueryError(f"Unbalanced ')' in query {shown(text)}: remove it or add a matching '('.")
     return Query(text, root)
 
 
@@ -207,13 +226,13 @@ class _Parser:
     """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary+."""
 
     def __init__(self, tokens: list[str], text: str):
-        self.tokens, self.text, self.pos = tokens, text, 0
+        self.tokens, self.text, self.pos, self.depth = tokens, text, 0, 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
     def fail(self, what: str, hint: str) -> QueryError:
-        return QueryError(f"{what} in query {self.text!r}: {hint}")
+        return QueryError(f"{what} in query {shown(self.text)}: {hint}")
 
     def or_expr(self) -> Node:
         items = [self.and_expr()]
@@ -247,7 +266,11 @@ class _Parser:
         token = self.tokens[self.pos]
         self.pos += 1
         if token == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(f"More than {MAX_DEPTH} nested '('", "simplify the query")
             node = self.or_expr()
+            self.depth -= 1
             if self.peek() != ")":
                 raise self.fail("Unclosed '('", "add the matching ')'")
             self.pos += 1

@@ -110,7 +110,7 @@ def test_sigterm_ends_add_like_ctrl_c_and_keeps_what_was_stored(tmp_path):
     while time.monotonic() < deadline and _stored(db) < 1:
         time.sleep(0.2)  # at least one issue committed
     os.kill(proc.pid, signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == EXIT_TERMINATED, err
     assert err.decode().splitlines()[-1] == "Terminated."
     deadline = time.monotonic() + 5

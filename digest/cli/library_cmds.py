@@ -53,10 +53,11 @@ ShowFormat = format_option(Fmt.table, Fmt.tsv, Fmt.json)
 PROGRESS_MIN_FILES = 4  # below this a bar flashes by without telling anything
 
 
-def open_library(library: str | None, *, create: bool = False):
+def open_library(library: str | None, *, create: bool = False, write: bool = False):
+    """The library to read (opened read-only if it cannot be written), or to change (``write``)."""
     from digest.library import Library, library_path
 
-    return Library(library_path(library), create=create)
+    return Library(library_path(library), create=create, write=write or create)
 
 
 def filters(region=None, section=None, bulletin=None, since=None, until=None):
@@ -205,10 +206,40 @@ def remove_cmd(
 
     Example: digest remove 3
     """
-    with open_library(library) as lib:
+    with open_library(library, write=True) as lib:
         info = lib.remove(issue)
     print(f"Removed issue {info.id}: {info.name} ({info.source}, "
           f"{_count(info.articles, 'article')}).")
+
+
+@app.command("check")
+@boundary
+def check_cmd(
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild the indexes and the search "
+                                         "index from the stored articles, then check again.")] = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Check the library file with SQLite's integrity check; --repair rebuilds its indexes.
+
+    Exit 0 when sound; 7 when damaged (then restore a backup, or add the issues again).
+
+    Example: digest check --repair
+    """
+    from digest.errors import CorruptLibraryError
+
+    with open_library(library, write=repair) as lib:
+        result = lib.check(repair=repair)
+    for line in result.repaired:
+        err(f"Repair: {line}.")
+    if not result.ok:
+        for line in result.problems:
+            err(f"Problem: {line}")
+        advice = ("it is damaged beyond what --repair rebuilds" if repair else
+                  "try `digest check --repair`, which rebuilds the indexes")
+        raise CorruptLibraryError(f"The library {lib.db_path}: {len(result.problems)} "
+                                  f"problem(s) above; {advice}. Otherwise restore a backup "
+                                  "copy, or move the file away and add the issues again.")
+    print(f"The library {lib.db_path} is sound (SQLite integrity check: ok).")
 
 
 @app.command("search", context_settings={"ignore_unknown_options": True})

@@ -5,6 +5,12 @@ a library runs the missing ones, so a library made by one version opens in the n
 never edited once released: changes are new steps. A new article field is a new step adding its
 column (``ALTER TABLE articles ADD COLUMN``) next to its entry in ``rows.ARTICLE_FIELDS``.
 
+Read-only libraries. A library on read-only media, in a folder the user may not write, or in a
+file without write permission is opened read-only (``mode=ro``, or ``immutable=1`` when not even
+SQLite's shared-memory file can be made): list, show, search and export work; add and remove
+raise ``ReadOnlyLibraryError``. SQLite errors become the error family (``library_error``): a
+damaged file is ``CorruptLibraryError``, named as such, with what to do.
+
 Concurrency. Each write is one ``BEGIN IMMEDIATE`` transaction (``transaction``), so a killed
 ``digest add`` never leaves half an issue. WAL mode lets readers run while a writer writes, and
 the busy timeout makes a second writer (another ``digest add``) wait for the lock instead of
@@ -13,13 +19,15 @@ failing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from digest.errors import LibraryError
+from digest.errors import CorruptLibraryError, LibraryError, ReadOnlyLibraryError
 from digest.query import index_text
 
 # A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
@@ -143,8 +151,16 @@ def transaction(conn: sqlite3.Connection):
     conn.execute("COMMIT")
 
 
-def connect(db_path: Path, steps=MIGRATIONS) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database file."""
+def connect(db_path: Path, steps=MIGRATIONS, *, write: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database file.
+
+    ``write=False`` (list, show, search, export): a library that cannot be written is opened
+    read-only instead of failing. ``write=True`` (add, remove) raises ``ReadOnlyLibraryError``.
+    """
+    if not writable(db_path):
+        if write:
+            raise read_only_error(db_path)
+        return _open_read_only(db_path, steps)
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
@@ -153,10 +169,18 @@ def connect(db_path: Path, steps=MIGRATIONS) -> sqlite3.Connection:
             # Switching a new file to WAL while another process does the same can report
             # "locked" at once, without waiting: try again.
             if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise _open_error(db_path, exc) from None
+                raise _open_error(db_path, exc, write) from None
             time.sleep(OPEN_RETRY_S)
         except sqlite3.Error as exc:
-            raise _open_error(db_path, exc) from None
+            raise _open_error(db_path, exc, write) from None
+
+
+def writable(db_path: Path) -> bool:
+    """Can this process write the database and its folder (for the journal files)?"""
+    folder = db_path.parent if str(db_path.parent) else Path(".")
+    if not db_path.exists():
+        return os.access(folder, os.W_OK | os.X_OK)
+    return os.access(db_path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
 def _open(db_path: Path, steps) -> sqlite3.Connection:
@@ -173,6 +197,62 @@ def _open(db_path: Path, steps) -> sqlite3.Connection:
     return conn
 
 
-def _open_error(db_path: Path, exc: Exception) -> LibraryError:
+def _open_read_only(db_path: Path, steps) -> sqlite3.Connection:
+    """Open without writing anything; ``immutable`` when the WAL's shared memory can't be made."""
+    uri = "file:" + quote(str(db_path.absolute()))
+    for flags in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(f"{uri}?{flags}", uri=True, timeout=BUSY_TIMEOUT_S,
+                                   isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            version = user_version(conn)
+            break
+        except sqlite3.OperationalError as exc:
+            last = exc
+            continue
+        except sqlite3.DatabaseError as exc:
+            raise library_error(exc, db_path) from None
+    else:
+        raise _open_error(db_path, last, False) from None
+    if version != len(steps):
+        conn.close()
+        raise ReadOnlyLibraryError(
+            f"The library {db_path} is read-only and was made by "
+            f"{'an older' if version < len(steps) else 'a newer'} version of digest (schema "
+            f"{version}, this one reads {len(steps)}): open it once where it can be written to "
+            "upgrade it, or use the matching digest.")
+    return conn
+
+
+def read_only_error(db_path: Path) -> ReadOnlyLibraryError:
+    return ReadOnlyLibraryError(
+        f"The library {db_path} is read-only (no write permission on it or its folder): it can "
+        "be listed, shown, searched and exported, not changed. Make it writable, or give "
+        "--library another folder.")
+
+
+CORRUPT_SIGNS = ("malformed", "not a database", "disk image", "database corrupt")
+
+
+def library_error(exc: sqlite3.Error, db_path: Path) -> LibraryError:
+    """An SQLite error as the error family's member that says what happened and what to do."""
+    text = str(exc)
+    if any(sign in text for sign in CORRUPT_SIGNS):
+        return CorruptLibraryError(
+            f"The library {db_path} is corrupted (SQLite: {text}). Restore a backup copy of it; "
+            "or run `digest check --repair` to rebuild its search index; if the check still "
+            "fails, move the file away and add the issues again.")
+    if "readonly" in text or "read-only" in text:
+        return read_only_error(db_path)
+    if "full" in text:
+        return LibraryError(f"The disk holding the library {db_path} is full (SQLite: {text}); "
+                            "nothing half-stored was kept. Free some space and try again.")
+    return LibraryError(f"The library {db_path} could not be read or written (SQLite: {text}).")
+
+
+def _open_error(db_path: Path, exc: Exception, write: bool) -> LibraryError:
+    translated = library_error(exc, db_path) if isinstance(exc, sqlite3.Error) else None
+    if translated is not None and type(translated) is not LibraryError:
+        return translated
     return LibraryError(f"Cannot open the library {db_path}: {exc}. Check that it is a digest "
-                        "library and that the folder is writable.")
+                        "library" + (" and that the folder is writable." if write else "."))

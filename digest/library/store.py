@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from digest.errors import InputError, LibraryError, NotFoundError
 from digest.library import identity
 from digest.library import search as _search
+from digest.library.check import CheckResult
 from digest.library.ingest import (
     AddResult,
     FileOutcome,
@@ -36,7 +38,13 @@ from digest.library.rows import (
     issue_info,
     issue_info_name,
 )
-from digest.library.schema import connect, transaction
+from digest.library.schema import (
+    connect,
+    library_error,
+    read_only_error,
+    transaction,
+    writable,
+)
 from digest.library.search import DEFAULT_LIMIT, NO_FILTERS, Filters
 from digest.models import Article, Issue
 
@@ -44,7 +52,8 @@ from digest.models import Article, Issue
 class Library:
     """A library folder holding ``library.db``. Use as a context manager, or call ``close``."""
 
-    def __init__(self, folder: str | os.PathLike, *, create: bool = True):
+    def __init__(self, folder: str | os.PathLike, *, create: bool = True, write: bool = True):
+        """``write=False``: only reading is planned; a read-only library then opens read-only."""
         self.folder = Path(folder)
         self.db_path = self.folder / DB_NAME
         if not self.db_path.exists():
@@ -56,7 +65,7 @@ class Library:
             except OSError as exc:
                 raise LibraryError(f"Cannot create the library folder {self.folder}: "
                                    f"{exc.strerror}. Give --library another folder.") from None
-        self._conn = connect(self.db_path)
+        self._conn = connect(self.db_path, write=write)
 
     def close(self) -> None:
         self._conn.close()
@@ -64,8 +73,10 @@ class Library:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):  # a damaged file, a full disk: say which
+            raise library_error(exc, self.db_path) from None
 
     # -- adding
 
@@ -144,6 +155,26 @@ class Library:
                                issue.warnings)
         return FileOutcome(path, Outcome.ADDED, _namesake_note(issue, placed), issue_id, n,
                            issue.warnings)
+
+    # -- soundness
+
+    def check(self, *, repair: bool = False) -> CheckResult:
+        """SQLite's integrity check of the file; with ``repair``, rebuild the derived indexes
+        first (a read-only library cannot be repaired)."""
+        from digest.library import check
+
+        if not repair:
+            return check.CheckResult(check.problems(self._conn))
+        if not writable(self.db_path):
+            raise read_only_error(self.db_path)
+        self._conn.close()
+        try:
+            done = check.repair(self.db_path)
+        except sqlite3.DatabaseError as exc:
+            self._conn = connect(self.db_path, write=False)
+            return check.CheckResult((f"cannot repair: {exc}",))
+        self._conn = connect(self.db_path)
+        return check.CheckResult(check.problems(self._conn), done)
 
     # -- looking around
 
