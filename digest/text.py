@@ -110,11 +110,17 @@ def tidy_spaces(s: str, *, keep_clause_space: bool = False) -> str:
     return _CJK_SPACE_RE.sub(_space_unless_clause, s)
 
 
+_CLAUSE_SIDE_RE = re.compile(f"[{CJK}{CJK_PUNCT}]{{{CLAUSE_MIN_CHARS}}}")
+
+
 def _space_unless_clause(m: re.Match) -> str:
+    # Only the CLAUSE_MIN_CHARS characters on each side are looked at: linear in the line,
+    # where searching the whole prefix for each space was quadratic on a long line.
     s, start, end = m.string, m.start(), m.end()
-    left = re.search(f"[{CJK}{CJK_PUNCT}]*$", s[:start]).group(0)
-    right = re.match(f"[{CJK}{CJK_PUNCT}]*", s[end:]).group(0)
-    return " " if len(left) >= CLAUSE_MIN_CHARS and len(right) >= CLAUSE_MIN_CHARS else ""
+    left = s[max(0, start - CLAUSE_MIN_CHARS):start]
+    right = s[end:end + CLAUSE_MIN_CHARS]
+    clause = _CLAUSE_SIDE_RE.fullmatch(left) and _CLAUSE_SIDE_RE.fullmatch(right)
+    return " " if clause else ""
 
 
 def undouble(s: str) -> str:

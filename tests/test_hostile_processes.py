@@ -131,3 +131,46 @@ def _stored(db: Path) -> int:
             return conn.execute("SELECT count(*) FROM issues").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+def one_megabyte_line_issue(tmp_path: Path) -> Path:
+    """The sample issue with a 1 MB single-line paragraph in its first article."""
+    lines = TEXT.splitlines()
+    at = next(n for n, line in enumerate(lines) if "宣告在" in line)
+    flat = "".join(line.strip() for line in lines[at:])
+    line = (flat * (1_000_000 // len(flat.encode()) + 1)).encode()[:1_000_000]
+    path = tmp_path / "long-line.txt"
+    path.write_text("\n".join([*lines[:at + 1], line.decode("utf-8", "ignore"), *lines[at + 1:]]),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_one_megabyte_line_is_parsed(tmp_path):
+    """Completes (the time is measured by benchmarks/bench_hostile.py, not here)."""
+    path = one_megabyte_line_issue(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "digest", "toc", str(path), "-f", "tsv"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 22
+
+
+def test_clause_spacing_is_linear_and_still_right():
+    from digest.text import tidy_spaces
+
+    assert tidy_spaces("金融产业园开园 集聚基金规模已突破千亿元", keep_clause_space=True) == (
+        "金融产业园开园 集聚基金规模已突破千亿元")
+    assert tidy_spaces("第 一 章 总 则", keep_clause_space=True) == "第一章总则"
+    start = time.monotonic()
+    long = tidy_spaces("长三角 一体化 " * 50_000, keep_clause_space=True)
+    assert time.monotonic() - start < 5  # quadratic took minutes
+    assert long == "长三角一体化" * 50_000
+
+
+def test_warnings_past_a_limit_become_a_count(capsys):
+    from digest.cli.common import WARNINGS_SHOWN, warn_all
+
+    warn_all([f"entry {n} has no body" for n in range(1000)], "big.txt")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == WARNINGS_SHOWN + 1
+    assert lines[0] == "Warning: big.txt: entry 0 has no body"
+    assert lines[-1] == f"Warning: big.txt: {1000 - WARNINGS_SHOWN} more warnings not shown (1000 in all)"

@@ -115,12 +115,20 @@ def err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+WARNINGS_SHOWN = 30  # per file; a huge or hostile file can warn tens of thousands of times
+
+
 def warn_all(warnings, source: str | None = None) -> None:
+    """Each warning on its own line, up to ``WARNINGS_SHOWN``; past that, a count."""
     if state.quiet:
         return
     prefix = f"{source}: " if source else ""
-    for w in warnings:
+    warnings = list(warnings)
+    for w in warnings[:WARNINGS_SHOWN]:
         err(f"Warning: {prefix}{w}")
+    if len(warnings) > WARNINGS_SHOWN:
+        err(f"Warning: {prefix}{len(warnings) - WARNINGS_SHOWN} more warnings not shown "
+            f"({len(warnings)} in all)")
 
 
 def stdout_is_terminal() -> bool:
