@@ -9,6 +9,7 @@ where the printed one is wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,8 +58,15 @@ def parse_text(text: str, source: str = "-") -> Issue:
     return build_issue(from_text(text, source, sha))
 
 
+# A line break inside one extracted line (a damaged PDF's text run can hold one) would put a
+# newline into a title and break every one-line-per-row output (TSV, tables).
+_LINE_BREAK_RE = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
+
+
 def build_issue(doc: Document) -> Issue:
-    lines = [ln for page in doc.pages for ln in page.lines]
+    lines = [ln if not _LINE_BREAK_RE.search(ln.text)
+             else replace(ln, text=_LINE_BREAK_RE.sub(" ", ln.text))
+             for page in doc.pages for ln in page.lines]
     lines, end_matter = split_end_matter(lines)
     toc = find_toc(lines)
     entries = list(toc.entries) if toc else []

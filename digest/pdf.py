@@ -13,6 +13,9 @@ from __future__ import annotations
 import io
 import logging
 import math
+import struct
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,23 +67,73 @@ class RawPage:
     lines: tuple[RawLine, ...]
 
 
-def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:
-    """Read every page's lines; raise InputError/EncryptedError with advice on failure."""
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+# What a damaged PDF makes pypdf raise, beyond its own errors: it parses untrusted bytes with
+# plain Python (zlib, struct, int(), dict lookups, recursion over nested objects).
+_DAMAGE = (ValueError, LookupError, TypeError, AttributeError, ArithmeticError, RecursionError,
+           AssertionError, NotImplementedError, EOFError, zlib.error, struct.error)
+MAX_REPAIRS_SHOWN = 3  # pypdf's own words for the first few repairs; the rest as a count
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to phrase
+
+def read_pdf(data: bytes, source: str, password: str | None = None,
+             repairs: list[str] | None = None) -> list[RawPage]:
+    """Read every page's lines; raise InputError/EncryptedError with advice on failure.
+
+    ``repairs``, if given, receives what pypdf had to work around in a damaged file (a broken
+    cross-reference table, a missing object): text may be missing, and the caller warns.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PyPdfError
+
+    with _pypdf_warnings() as caught:
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            _unlock(reader, source, password)
+            pages = [_read_page(page) for page in reader.pages]
+        except (EncryptedError, InputError):
+            raise
+        except FileNotDecryptedError as exc:
+            raise EncryptedError(f"{source}: the PDF is encrypted; give its password with "
+                                 "--password") from exc
+        except MemoryError:
+            raise InputError(f"{source}: the PDF is damaged or too complex to read in the "
+                             "memory available; try re-saving it from a PDF viewer") from None
+        except (PyPdfError, *_DAMAGE) as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise InputError(f"{source}: the PDF is damaged and cannot be read ({reason}); "
+                             "try re-saving it from a PDF viewer") from exc
+    if repairs is not None and caught:
+        repairs.append(_repair_warning(caught))
+    return pages
+
+
+def _repair_warning(caught: list[str]) -> str:
+    shown = "; ".join(dict.fromkeys(caught[:MAX_REPAIRS_SHOWN]))
+    more = f" and {len(caught) - MAX_REPAIRS_SHOWN} more" if len(caught) > MAX_REPAIRS_SHOWN else ""
+    return (f"the PDF is damaged and was read around the damage (pypdf: {shown}{more}); "
+            "articles or text may be missing — check against the original")
+
+
+@contextmanager
+def _pypdf_warnings():
+    """pypdf's log warnings, collected instead of printed (they are ours to phrase)."""
+    logger = logging.getLogger("pypdf")
+    caught: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            caught.append(record.getMessage().splitlines()[0][:120])
+
+    handler = Collect(logging.WARNING)
+    saved = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        _unlock(reader, source, password)
-        return [_read_page(page) for page in reader.pages]
-    except (EncryptedError, InputError):
-        raise
-    except FileNotDecryptedError as exc:
-        raise EncryptedError(f"{source}: the PDF is encrypted; give its password with --password") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise InputError(f"{source}: the PDF is damaged and cannot be read ({exc}); "
-                         "try re-saving it from a PDF viewer") from exc
+        yield caught
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def _unlock(reader, source: str, password: str | None) -> None:

@@ -17,6 +17,7 @@ import hashlib
 import os
 import stat
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from digest.errors import InputError, NoTextError, TooLargeError
@@ -153,12 +154,38 @@ def read_document(path: str | Path, *, password: str | None = None,
     if is_pdf(data):
         from digest.pdf import read_pdf
 
-        raw_pages = read_pdf(data, source, password)
+        repairs: list[str] = []
+        raw_pages = read_pdf(data, source, password, repairs)
         _require_text(raw_pages, source)
-        return pages.from_pdf(raw_pages, source, sha)
-    if data[:5].lstrip().startswith(b"%PDF") or (b"\x00" in data[:8] and not _looks_utf16(data)):
+        doc = pages.from_pdf(raw_pages, source, sha)
+        return replace(doc, warnings=(*repairs, *doc.warnings)) if repairs else doc
+    if data[:1024].lstrip().startswith(b"%PDF"):
         raise InputError(f"{source}: looks like a damaged PDF; re-save it from a PDF viewer")
+    if _is_binary(data):
+        raise InputError(f"{source}: is a binary file ({_binary_kind(data)}), not a PDF or text; "
+                         "give a bulletin PDF or its text extraction")
     return pages.from_text(decode_text(data, source), source, sha)
+
+
+_MAGIC = ((b"\x7fELF", "an ELF executable"), (b"PK\x03\x04", "a ZIP archive or Office document"),
+          (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"\x1f\x8b", "gzip-compressed"), (b"MZ", "a Windows executable"),
+          (b"SQLite format 3", "an SQLite database"), (b"\xd0\xcf\x11\xe0", "an old Office document"))
+BINARY_CONTROL_SHARE = 0.1  # text has almost no control bytes besides tab, CR, LF, FF
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if any(sample.startswith(magic) for magic, _ in _MAGIC):
+        return True
+    if _looks_utf16(data) or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    controls = sum(b < 32 and b not in (9, 10, 12, 13, 27) for b in sample)
+    return b"\x00" in sample or controls > BINARY_CONTROL_SHARE * len(sample)
+
+
+def _binary_kind(data: bytes) -> str:
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), "unknown format")
 
 
 def _require_text(raw_pages, source: str) -> None:

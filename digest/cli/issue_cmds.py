@@ -125,6 +125,9 @@ def export(
     if home and not issues:
         raise UsageError("--home applies to issue files read now; the library's articles keep "
                          "the regions they were added with")
+    if bom and fmt != "csv":
+        raise UsageError(f"--bom is for CSV (for Excel); --format {fmt} is written without one: "
+                         "drop --bom")
     if fmt == Fmt.xlsx:
         from digest.xlsx import load_openpyxl
 
