@@ -9,6 +9,7 @@ where the printed one is wrong.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -152,10 +153,11 @@ def _titles(lines: list[Line], start: int, entries: list[TocEntry], section_line
 def _with_sections(lines: list[Line], titles: list[_Title], headings) -> list[_Title]:
     """Without a TOC, section names come from section headings found in the body."""
     sections = sorted((h.start, join_lines([lines[h.start].text])) for h in headings if h.section)
+    starts = [start for start, _ in sections]
     out = []
     for t in titles:
-        above = [name for start, name in sections if start < t.start]
-        out.append(_Title(t.start, t.stop, t.entry, t.score, above[-1] if above else None))
+        at = bisect.bisect_left(starts, t.start) - 1  # the last heading above the title
+        out.append(_Title(t.start, t.stop, t.entry, t.score, sections[at][1] if at >= 0 else None))
     return out
 
 
@@ -165,9 +167,11 @@ def _articles(doc: Document, lines: list[Line], titles: list[_Title], entries: l
     indents = uses_indents(lines[titles[0].start:] if titles else lines)  # the body, not the TOC
     placed: list[tuple[Article, int | None]] = []
     section, prev_start = None, -1
+    heading_at = sorted(section_lines)  # bisected below: linear in titles, not quadratic
     for t in titles:
-        section = _section_for(t, entries, section_lines, section, prev_start)
-        stop = next((b for b in boundaries if b >= t.stop), len(lines))
+        section = _section_for(t, entries, section_lines, section, prev_start, heading_at)
+        at = bisect.bisect_left(boundaries, t.stop)
+        stop = boundaries[at] if at < len(boundaries) else len(lines)
         placed.append((_article(doc, lines, t, stop, entries, section, indents), t.entry))
         prev_start = t.start
     placed = _with_ghosts(placed, entries)
@@ -176,15 +180,15 @@ def _articles(doc: Document, lines: list[Line], titles: list[_Title], entries: l
 
 
 def _section_for(t: _Title, entries, section_lines: dict[int, str], current: str | None,
-                 prev_start: int) -> str | None:
-    """The TOC's section; else a section heading between the previous title and this one;
-    else the section of the article before."""
+                 prev_start: int, heading_at: list[int]) -> str | None:
+    """The TOC's section; else the last section heading between the previous title and this
+    one (``heading_at``: the heading lines, sorted); else the section of the article before."""
     if t.entry is not None:
         return entries[t.entry].section_printed or entries[t.entry].section
     if t.section:
         return t.section
-    between = [i for i in section_lines if prev_start < i < t.start]
-    return section_lines[max(between)] if between else current
+    at = bisect.bisect_left(heading_at, t.start) - 1  # the last heading line before the title
+    return section_lines[heading_at[at]] if at >= 0 and heading_at[at] > prev_start else current
 
 
 def _article(doc: Document, lines: list[Line], t: _Title, stop: int, entries, section,
