@@ -237,7 +237,7 @@ CORRUPT_SIGNS = ("malformed", "not a database", "disk image", "database corrupt"
 def library_error(exc: sqlite3.Error, db_path: Path) -> LibraryError:
     """An SQLite error as the error family's member that says what happened and what to do."""
     text = str(exc)
-    if any(sign in text for sign in CORRUPT_SIGNS):
+    if any(sign in text for sign in CORRUPT_SIGNS) and _sqlite_header(db_path):
         return CorruptLibraryError(
             f"The library {db_path} is corrupted (SQLite: {text}). Restore a backup copy of it; "
             "or run `digest check --repair` to rebuild its search index; if the check still "
@@ -248,6 +248,15 @@ def library_error(exc: sqlite3.Error, db_path: Path) -> LibraryError:
         return LibraryError(f"The disk holding the library {db_path} is full (SQLite: {text}); "
                             "nothing half-stored was kept. Free some space and try again.")
     return LibraryError(f"The library {db_path} could not be read or written (SQLite: {text}).")
+
+
+def _sqlite_header(db_path: Path) -> bool:
+    """Does the file start as SQLite files do? If not, it is not damaged: it is something else."""
+    try:
+        with open(db_path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return True  # can't tell: report what SQLite said
 
 
 def _open_error(db_path: Path, exc: Exception, write: bool) -> LibraryError:
