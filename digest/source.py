@@ -162,8 +162,8 @@ def read_document(path: str | Path, *, password: str | None = None,
     if data[:1024].lstrip().startswith(b"%PDF"):
         raise InputError(f"{source}: looks like a damaged PDF; re-save it from a PDF viewer")
     if _is_binary(data):
-        raise InputError(f"{source}: is a binary file ({_binary_kind(data)}), not a PDF or text; "
-                         "give a bulletin PDF or its text extraction")
+        raise InputError(f"{source}: neither a PDF nor text but a binary file "
+                         f"({_binary_kind(data)}); give a bulletin PDF or its text extraction")
     return pages.from_text(decode_text(data, source), source, sha)
 
 

@@ -101,8 +101,8 @@ def test_a_binary_file_named_txt_is_called_binary(tmp_path):
                     else b"\x7fELF\x02\x01\x01\x00" + bytes(200))
     result = runner.invoke(app, ["toc", str(elf)])
     assert (result.exit_code, result.stderr) == (InputError.exit_code, (
-        "Error: issue.txt: is a binary file (an ELF executable), not a PDF or text; give a "
-        "bulletin PDF or its text extraction\n"))
+        "Error: issue.txt: neither a PDF nor text but a binary file (an ELF executable); give "
+        "a bulletin PDF or its text extraction\n"))
 
 
 def test_a_truncated_pdf_is_damaged_not_a_bug(tmp_path):
