@@ -69,7 +69,7 @@ def build_issue(doc: Document) -> Issue:
              else replace(ln, text=_LINE_BREAK_RE.sub(" ", ln.text))
              for page in doc.pages for ln in page.lines]
     lines, end_matter = split_end_matter(lines)
-    toc = find_toc(lines)
+    toc = find_toc(lines, max_page=_last_page(doc))
     entries = list(toc.entries) if toc else []
     head = lines[: toc.start] if toc else [ln for ln in lines[:MASTHEAD_MAX_LINES] if ln.page == lines[0].page]
     masthead, head_end = read_masthead(head)
@@ -118,6 +118,15 @@ def split_end_matter(lines: list[Line]) -> tuple[list[Line], tuple[str, ...]]:
         if starts and (i == 0 or ends_paragraph(lines[i - 1])):
             return lines[:i], tuple(join_lines([ln.text], keep_clause_space=True) for ln in lines[i:])
     return lines, ()
+
+
+def _last_page(doc: Document) -> int | None:
+    """The last page a TOC entry can point to: the last printed page number, else (a PDF
+    without printed numbers) the page count; unknown for text without page marks."""
+    numbers = [p.number for p in doc.pages if p.number is not None]
+    if numbers and (doc.has_layout or len(doc.pages) > 1):
+        return max(numbers)
+    return len(doc.pages) if doc.has_layout else None
 
 
 def _section_lines(lines: list[Line], entries: list[TocEntry], start: int) -> dict[int, str]:

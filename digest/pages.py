@@ -28,6 +28,8 @@ from digest.text import CLOSERS, clean_line, ends_sentence, width
 # margins differ by less than the tolerance (estimated glyph widths are approximate).
 CENTRED_MIN_GAP = 0.5
 CENTRED_TOLERANCE = 1.0
+# The text block's edges are the body lines' starts and ends at this quantile from the outside.
+MARGIN_QUANTILE = 0.1
 FURNITURE_DEPTH = 2  # footers/headers are among the first or last two lines of a page
 # Pages inferred after the last surviving footer may be this much shorter or longer than the
 # typical page before a break is accepted on a page-start artifact.
@@ -116,9 +118,13 @@ class _Geometry:
             sizes[round(r.size, 1)] += len(r.text)
         size = sizes.most_common(1)[0][0]
         body = [r for r in lines if abs(r.size - size) < 0.1 * size and len(r.text) >= 8] or lines
-        left = Counter(round(r.x0) for r in body).most_common(1)[0][0]
-        # Most body lines are full: the commonest right end is the margin.
-        right = Counter(round(r.x1) for r in body).most_common(1)[0][0]
+        # The text block's edges: where body lines start and end, save the few that stick out
+        # (a hanging line, a table). Not the commonest start: where paragraphs are short, as
+        # many lines start indented as start at the margin; not the commonest end: ragged-right
+        # text ends its lines anywhere short of the margin.
+        x0s, x1s = sorted(r.x0 for r in body), sorted(r.x1 for r in body)
+        left = x0s[int(MARGIN_QUANTILE * (len(x0s) - 1))]
+        right = x1s[int((1 - MARGIN_QUANTILE) * (len(x1s) - 1))]
         bold_share = sum(r.bold for r in body) / len(body)
         return cls(size, float(left), float(right), bold_share < 0.5)
 

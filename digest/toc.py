@@ -11,7 +11,7 @@ that is no entry, and after which no entry follows within a few lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from digest.masthead import is_toc_heading
 from digest.models import Line, TocEntry
@@ -69,11 +69,36 @@ class _Parsed:
     kind: str  # entry | open (title with leaders, page below) | number | note | text
     title: str = ""
     page: int | None = None
+    leaders: bool = False  # the entry's page stands after (or before) dot leaders
+    numbered: int | None = None  # "3．标题": a numbered entry of a 本期要目 box, its number
 
 
-def _parse(text: str) -> _Parsed:
+# "1．标题", "12、标题": an entry of a numbered list of contents (本期要目), no page needed.
+_NUMBERED_RE = re.compile(r"^(?P<n>\d{1,2}) *[．.、] *(?P<rest>\S.*)$")
+# "标题3": a page number set tight against the title, trusted only in a TOC without leaders.
+_TIGHT_ENTRY_RE = re.compile(rf"^(?P<title>.*[^\d\s{re.escape(LEADER_CHARS)}])(?P<page>\d{{1,3}})$")
+# A wrapped entry's tail is at most this many characters ("里 …… 13").
+TAIL_MAX_CHARS = 3
+
+
+@dataclass(frozen=True)
+class _Style:
+    """What this TOC's entries look like, measured before reading them."""
+
+    leaders: bool  # entries give pages after dot leaders: a bare "title 3" is no entry
+    max_page: int  # no entry points past the document's last page
+    numbered: bool  # 本期要目: "1．标题" entries, pages optional
+
+
+def _parse(text: str, style: _Style | None = None) -> _Parsed:
     if _NUMBER_RE.match(text):
         return _Parsed("number", page=int(text))
+    numbered = _NUMBERED_RE.match(text) if style is None or style.numbered else None
+    if numbered:
+        inner = _parse(numbered.group("rest"), style)
+        kind = inner.kind if inner.kind in ("entry", "open") else "entry"
+        title = inner.title if inner.kind in ("entry", "open") else numbered.group("rest").strip()
+        return _Parsed(kind, title, inner.page, inner.leaders, int(numbered.group("n")))
     for rx in _ENTRY_RES:
         if m := rx.match(text):
             page = m.groupdict().get("page")
@@ -81,44 +106,77 @@ def _parse(text: str) -> _Parsed:
             title = m.group("title").strip().rstrip(LEADER_CHARS).strip()
             if not title:  # leaders and a page under a wrapped title
                 return _Parsed("number", page=number) if number is not None else _Parsed("note")
-            return _Parsed("entry" if page else "open", title, number)
-    m = _BARE_ENTRY_RE.match(text)
-    if m and len(m.group("title")) >= BARE_ENTRY_MIN_CHARS and not ends_sentence(m.group("title")):
-        return _Parsed("entry", m.group("title").strip(), int(m.group("page")))
+            return _Parsed("entry" if page else "open", title, number, leaders=True)
+    bare = _BARE_ENTRY_RE.match(text)
+    if bare is None and style is not None and not style.leaders:
+        bare = _TIGHT_ENTRY_RE.match(text)
+    if (bare and len(bare.group("title")) >= BARE_ENTRY_MIN_CHARS and not ends_sentence(bare.group("title"))
+            and (style is None or int(bare.group("page")) <= style.max_page)):
+        return _Parsed("entry", bare.group("title").strip(), int(bare.group("page")))
     if _ANNOTATION_RE.match(text):
         return _Parsed("note")
     return _Parsed("text", text)
 
 
-def find_toc(lines: list[Line], search_pages: int = 3) -> Toc | None:
-    """Locate and parse the TOC among the first ``search_pages`` pages."""
+# How many lines after the heading are looked at to learn the TOC's style.
+STYLE_WINDOW = 40
+
+
+def _style(lines: list[Line], start: int, max_page: int) -> _Style:
+    """Leaders or not, numbered or not: counted over the lines after the heading."""
+    parsed = [_parse(ln.text) for ln in lines[start:start + STYLE_WINDOW]]
+    with_leaders = sum(p.leaders for p in parsed)
+    bare = sum(p.kind == "entry" and not p.leaders and p.numbered is None for p in parsed)
+    numbered = [p.numbered for p in parsed if p.numbered is not None]
+    return _Style(leaders=with_leaders >= 2 and with_leaders >= 2 * bare, max_page=max_page,
+                  numbered=numbered[:2] == [1, 2])
+
+
+def find_toc(lines: list[Line], search_pages: int = 3, max_page: int | None = None) -> Toc | None:
+    """Locate and parse the TOC among the first ``search_pages`` pages. ``max_page`` is the
+    last page an entry may point to (the document's last printed page)."""
     limit = next((i for i, ln in enumerate(lines) if lines and ln.page >= (lines[0].page + search_pages)),
                  len(lines))
+    max_page = max_page or PAGE_UNKNOWN
     for i in range(limit):
         if is_toc_heading(lines[i].text):
-            toc = _read(lines, i + 1)
+            toc = _read(lines, i + 1, _style(lines, i + 1, max_page))
             if toc.entries:
                 return Toc(toc.entries, i, toc.end)
     # No heading: a run of at least three entries still makes a TOC.
     for i in range(limit):
         if all(_parse(ln.text).kind == "entry" for ln in lines[i:i + 3]) and i + 3 <= len(lines):
-            toc = _read(lines, i)
+            toc = _read(lines, i, _style(lines, i, max_page))
             return Toc(toc.entries, i, toc.end)
     return None
 
 
-def _read(lines: list[Line], start: int) -> Toc:
+PAGE_UNKNOWN = 9999  # no page count given: any page number is possible
+
+
+def _read(lines: list[Line], start: int, style: _Style) -> Toc:
     entries: list[TocEntry] = []
     section: str | None = None
     pending: list[str] = []  # text lines waiting to learn if they are a heading or a title part
     i, end = start, start
+    bare_at = -1  # the line of the last entry read without leaders ("标题 3")
     while i < len(lines):
-        parsed = _parse(lines[i].text)
-        if parsed.kind == "text" and not _entry_follows(lines, i + 1):
+        parsed = _parse(lines[i].text, style)
+        if parsed.numbered is not None and parsed.numbered != _numbered_count(entries, style) + 1:
+            parsed = _Parsed("text", lines[i].text)  # a body enumeration after the list
+        if parsed.kind == "text" and _continues_numbered(entries, lines, i, style):
+            entries[-1] = replace(entries[-1], title=_join([entries[-1].title], parsed.title))
+            i, end = i + 1, i + 1
+            continue
+        if parsed.kind == "text" and not _entry_follows(lines, i + 1, style):
             break  # body text: nothing of the TOC follows
-        if parsed.kind == "entry":
+        if _is_tail(parsed, i, entries, pending, bare_at):
+            entries[-1] = _with_tail(entries[-1], lines[i - 1].text, parsed)
+        elif parsed.kind == "entry":
             section = _flush_section(pending, section)
             entries.append(toc_entry(section, _join(pending, parsed.title), parsed.page))
+            if not parsed.leaders and not pending:
+                bare_at = i
             pending = []
         elif parsed.kind == "open":
             section = _flush_section(pending, section)
@@ -135,8 +193,41 @@ def _read(lines: list[Line], start: int) -> Toc:
     return Toc(tuple(entries), start, end)
 
 
-def _entry_follows(lines: list[Line], i: int) -> bool:
-    return any(_parse(ln.text).kind in ("entry", "number", "open") for ln in lines[i:i + LOOKAHEAD])
+def _numbered_count(entries: list[TocEntry], style: _Style) -> int:
+    return len(entries) if style.numbered else -1
+
+
+def _continues_numbered(entries: list[TocEntry], lines: list[Line], i: int, style: _Style) -> bool:
+    """In a numbered list without pages, a line under an entry that filled its line goes on
+    with that entry's title."""
+    return (style.numbered and bool(entries) and entries[-1].page is None and i > 0
+            and _NUMBERED_RE.match(lines[i - 1].text) is not None and not lines[i - 1].short
+            and not lines[i].text.startswith(("【", "[")))
+
+
+def _is_tail(parsed: _Parsed, i: int, entries: list[TocEntry], pending: list[str], bare_at: int) -> bool:
+    """A wrapped entry's last 1–3 characters and its page ("里 …… 13"), or its leaders and page
+    alone, under an entry line read without leaders: that line ended in a number, which was
+    taken for its page."""
+    if not entries or pending or bare_at != i - 1:
+        return False
+    short_entry = parsed.kind == "entry" and len(parsed.title.replace(" ", "")) <= TAIL_MAX_CHARS
+    return short_entry or (parsed.kind == "number" and parsed.page is not None)
+
+
+def _with_tail(entry: TocEntry, first: str, tail: _Parsed) -> TocEntry:
+    """The entry whose first line ended in a number, with its tail: the number was text."""
+    title = _join([entry.title + _trailing_number(first)], tail.title)
+    return replace(entry, title=title, page=tail.page)
+
+
+def _trailing_number(text: str) -> str:
+    m = re.search(r"\d+$", text.strip())
+    return m.group(0) if m else ""
+
+
+def _entry_follows(lines: list[Line], i: int, style: _Style) -> bool:
+    return any(_parse(ln.text, style).kind in ("entry", "number", "open") for ln in lines[i:i + LOOKAHEAD])
 
 
 def _wrapped_text(text: str) -> bool:

@@ -50,3 +50,48 @@ def test_a_toc_without_a_heading_is_three_entries_in_a_row():
 
 def test_no_toc():
     assert find_toc(lines(*BODY)) is None
+
+
+def test_numbered_contents_without_pages_and_bracketed_sections():
+    """本期要目: numbered entries, no pages, 【】 section headings, a wrapped entry; the first
+    article starts right under it."""
+    ls = [Line("本期要目", 0, short=True), Line("【协同动态】", 0, short=True),
+          Line("1．北京城市副中心与廊坊北三县签署交通一体化补充协议", 0, short=True),
+          Line("2．山西、内蒙古与京津冀建立跨区域电力交易机制绿电年交易量", 0, short=False),
+          Line("预计超过百亿千瓦时", 0, indent=1.5, short=True), Line("【产业协作】", 0, short=True),
+          Line("3．保定与中关村共建科技成果转化基地", 0, short=True),
+          Line("【协同动态】", 0, short=True), Line("北京城市副中心与廊坊北三县签署交通一体化补充协议", 0, short=True),
+          Line("1．按照协议，双方将在年内打通两条断头路，新增跨界公交线路6条。", 0)]
+    toc = find_toc(ls)
+    assert [(e.section, e.section_printed, e.title, e.page) for e in toc.entries] == [
+        ("协同动态", "【协同动态】", "北京城市副中心与廊坊北三县签署交通一体化补充协议", None),
+        ("协同动态", "【协同动态】", "山西、内蒙古与京津冀建立跨区域电力交易机制绿电年交易量预计超过百亿千瓦时", None),
+        ("产业协作", "【产业协作】", "保定与中关村共建科技成果转化基地", None)]
+    assert toc.end == 7
+
+
+def test_wrapped_entry_whose_first_line_ends_in_a_number():
+    """"…项目达37" is no entry pointing at page 37 of a 9-page issue; "个 …… 6" is its tail."""
+    ls = lines("目录", "京津冀燃料电池汽车示范城市群首批车辆交付 ……… 5", "保定与中关村共建科技成果转化基地首批落地项目达37",
+               "个 ………………………… 6", "沧州渤海新区化工园区承接京津转移项目投产 ……… 7", *BODY)
+    assert entries(find_toc(ls, max_page=9)) == [
+        (None, "京津冀燃料电池汽车示范城市群首批车辆交付", 5),
+        (None, "保定与中关村共建科技成果转化基地首批落地项目达37个", 6),
+        (None, "沧州渤海新区化工园区承接京津转移项目投产", 7)]
+
+
+def test_short_tail_after_a_number_read_as_a_page_is_not_a_section():
+    """The page count cannot tell here (page 3 exists): the 1-character tail with leaders can."""
+    ls = lines("目录", "天津港与雄安新区共建内陆无水港 4", "河北出台承接疏解二十条措施第3",
+               "批 ……… 5", "唐山、承德开通至北京的定制通勤班车 6", *BODY)
+    assert entries(find_toc(ls, max_page=9)) == [
+        (None, "天津港与雄安新区共建内陆无水港", 4), (None, "河北出台承接疏解二十条措施第3批", 5),
+        (None, "唐山、承德开通至北京的定制通勤班车", 6)]
+
+
+def test_page_number_tight_against_the_title_in_a_toc_without_leaders():
+    ls = lines("目录", "一、协同动态", "天津港与雄安新区共建内陆无水港 4", "唐山、承德开通至北京的定制通勤班车5",
+               "广东深圳推行“秒批”政务服务 6", *BODY)
+    assert entries(find_toc(ls, max_page=9)) == [
+        ("协同动态", "天津港与雄安新区共建内陆无水港", 4), ("协同动态", "唐山、承德开通至北京的定制通勤班车", 5),
+        ("协同动态", "广东深圳推行“秒批”政务服务", 6)]
