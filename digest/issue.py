@@ -21,7 +21,7 @@ from digest.match import match_titles
 from digest.models import Article, Document, Issue, Line, Status, TocEntry
 from digest.paragraphs import ends_paragraph, join_lines, paragraphs, uses_indents
 from digest.text import ideographs, key
-from digest.titles import find_headings
+from digest.titles import body_style_of, find_headings, learn_title_styles, style_of, title_extent
 from digest.toc import find_toc, plain_section
 
 # A title matched below this score is reported, so that a user can check it.
@@ -141,22 +141,41 @@ def _titles(lines: list[Line], start: int, entries: list[TocEntry], section_line
     """Article titles in the body, and the lines that are section headings."""
     matched = match_titles(entries, lines, start)
     found = [_Title(m.start, m.stop, m.entry, m.score) for m in matched]
+    styles = body = None
+    if layout_known:
+        body = body_style_of(lines[start:])
+        found = [_extended(lines, t, body) for t in found]
+        styles = (frozenset(style_of(lines[t.start]) for t in found) if found
+                  else learn_title_styles(lines, start, len(lines), body)) or None
     bounds = [start, *[t.start for t in found], len(lines)]
     stops = [start, *[t.stop for t in found]]
     extra: list[_Title] = []
     sections = set(section_lines)
     headings = []
     for lo, hi in zip(stops, bounds[1:]):
-        headings += find_headings(lines, lo, hi, layout_known=layout_known)
+        headings += find_headings(lines, lo, hi, layout_known=layout_known, title_styles=styles,
+                                  body_style=body)
+    matched_stops = {t.stop for t in found}
     for h in headings:
         if h.section or h.start in sections:
             sections.add(h.start)
-        else:
+        elif h.start not in matched_stops:
+            # A "title" right under a TOC-matched title would leave that article without a
+            # body: it is the body's first line (or the title's own last line).
             extra.append(_Title(h.start, h.stop, None, None))
     titles = sorted(found + extra, key=lambda t: t.start)
     if not entries:
         titles = _with_sections(lines, titles, headings)
     return titles, sections
+
+
+def _extended(lines: list[Line], t: _Title, body) -> _Title:
+    """A matched title runs on over the following lines of its style (a TOC title shortened
+    to its opening, a title wrapped over more lines than a candidate spans)."""
+    if style_of(lines[t.start]) == body:
+        return t  # titles set like the body: their style cannot say where they end
+    stop = max(t.stop, t.start + title_extent(lines, t.start, len(lines)))
+    return replace(t, stop=stop)
 
 
 def _with_sections(lines: list[Line], titles: list[_Title], headings) -> list[_Title]:

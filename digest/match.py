@@ -19,7 +19,11 @@ from digest.text import key
 # Set where a changed word or two in a 15-character title still passes and two different
 # titles of the same bulletin (which share words like 上海, 发展) do not.
 MATCH_MIN = 72.0
-MAX_SPAN = 2  # a title wraps over at most two lines
+MAX_SPAN = 3  # lines a candidate spans; the structure stage extends a match over its title's style
+# A TOC title shortened to the opening of the body's title ("…签署协议" for "…签署协议 首批项目
+#落地") matches it when it is at least this long; such a match scores PREFIX_SCORE.
+PREFIX_MIN_CHARS = 6
+PREFIX_SCORE = 90.0
 KEEP_PER_ENTRY = 5  # best candidates kept per entry for the alignment
 
 
@@ -45,8 +49,20 @@ def match_titles(entries: list[TocEntry], lines: list[Line], start: int) -> list
     for entry_key in entry_keys:
         best = process.extract(entry_key, cand_keys, scorer=fuzz.ratio, score_cutoff=MATCH_MIN,
                                limit=KEEP_PER_ENTRY)
-        options.append([(spans[c][0], spans[c][1], float(score)) for _, score, c in best])
+        found = [(spans[c][0], spans[c][1], float(score)) for _, score, c in best]
+        options.append(found or _prefix_options(entry_key, spans, cand_keys))
     return _align(options)
+
+
+def _prefix_options(entry_key: str, spans: list[tuple[int, int]], cand_keys: list[str]):
+    """Candidates whose title opens with the whole TOC title: the shortest span at each line."""
+    if len(entry_key) < PREFIX_MIN_CHARS:
+        return []
+    out: dict[int, tuple[int, int, float]] = {}
+    for (a, b), cand in zip(spans, cand_keys):
+        if a not in out and len(cand) > len(entry_key) and cand.startswith(entry_key):
+            out[a] = (a, b, PREFIX_SCORE)
+    return list(out.values())[:KEEP_PER_ENTRY]
 
 
 def _align(options: list[list[tuple[int, int, float]]]) -> list[TitleMatch]:

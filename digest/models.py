@@ -29,6 +29,7 @@ class Line:
     # Some extractors end every text block (paragraph, title) with a space: where a document
     # shows that habit, this says whether the line ends a block; None where unknown.
     ends_block: bool | None = None
+    font: str | None = None  # font family (PDF input; "" where the reader cannot tell)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from digest.text import CLOSERS, clean_line, ends_sentence, width
 # margins differ by less than the tolerance (estimated glyph widths are approximate).
 CENTRED_MIN_GAP = 0.5
 CENTRED_TOLERANCE = 1.0
-# The text block's edges are the body lines' starts and ends at this quantile from the outside.
+# The text block's left edge is the body lines' starts at this quantile.
 MARGIN_QUANTILE = 0.1
 FURNITURE_DEPTH = 2  # footers/headers are among the first or last two lines of a page
 # Pages inferred after the last surviving footer may be this much shorter or longer than the
@@ -118,13 +118,14 @@ class _Geometry:
             sizes[round(r.size, 1)] += len(r.text)
         size = sizes.most_common(1)[0][0]
         body = [r for r in lines if abs(r.size - size) < 0.1 * size and len(r.text) >= 8] or lines
-        # The text block's edges: where body lines start and end, save the few that stick out
-        # (a hanging line, a table). Not the commonest start: where paragraphs are short, as
-        # many lines start indented as start at the margin; not the commonest end: ragged-right
-        # text ends its lines anywhere short of the margin.
-        x0s, x1s = sorted(r.x0 for r in body), sorted(r.x1 for r in body)
+        # The left edge: where body lines start, save the few that stick out (a hanging line).
+        # Not the commonest start: where paragraphs are short, as many lines start indented
+        # as start at the margin.
+        x0s = sorted(r.x0 for r in body)
         left = x0s[int(MARGIN_QUANTILE * (len(x0s) - 1))]
-        right = x1s[int((1 - MARGIN_QUANTILE) * (len(x1s) - 1))]
+        # The right edge: the commonest end. Estimated glyph widths make some full lines
+        # overshoot it, so a quantile would put it too far right.
+        right = Counter(round(r.x1) for r in body).most_common(1)[0][0]
         bold_share = sum(r.bold for r in body) / len(body)
         return cls(size, float(left), float(right), bold_share < 0.5)
 
@@ -137,6 +138,7 @@ class _Geometry:
             size=round(r.size / self.size, 2), bold=r.bold and self.bold_means_heading,
             centered=left_gap > CENTRED_MIN_GAP and right_gap > CENTRED_MIN_GAP
             and abs(left_gap - right_gap) < CENTRED_TOLERANCE,
+            font=r.font,
         )
 
 

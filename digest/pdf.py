@@ -52,7 +52,15 @@ class Run:
 
 @dataclass(frozen=True)
 class RawLine:
-    """A line as drawn: text (uncleaned), left x, right x, font size, font names."""
+    """A line as drawn, what every reader (pypdf here, PDFium, OCR) hands to the structure stage.
+
+    ``text`` is uncleaned; ``x0``/``x1`` its left and right ends and ``y`` its baseline, in PDF
+    units (y grows upwards); ``size`` the font size (mean over its characters, in the same
+    units); ``bold`` whether most characters are in a bold or Hei face. ``font`` is the family
+    most of its characters use, without a subset prefix ("SimHei", "NotoSerifCJKsc-Regular"),
+    "" where a reader cannot tell (OCR): lines of one style share it, which is all structure
+    needs of it.
+    """
 
     text: str
     x0: float
@@ -60,6 +68,7 @@ class RawLine:
     y: float
     size: float
     bold: bool
+    font: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,5 +222,15 @@ def _join(row: list[Run]) -> RawLine:
     chars = sum(len(r.text) for r in row)
     size = sum(r.size * len(r.text) for r in row) / max(chars, 1)
     bold_chars = sum(len(r.text) for r in row if _is_bold(r.font))
+    fonts: dict[str, int] = {}
+    for r in row:
+        fonts[r.font] = fonts.get(r.font, 0) + len(r.text)
     return RawLine("".join(parts), row[0].x, max(r.end for r in row), row[0].y, size,
-                   bold_chars * 2 > chars)
+                   bold_chars * 2 > chars, _family(max(fonts, key=fonts.__getitem__)))
+
+
+@lru_cache(maxsize=256)
+def _family(font: str) -> str:
+    """"/ABCDEF+SimHei" → "SimHei": the subset prefix differs between subsets of one font."""
+    name = str(font).lstrip("/")
+    return name.split("+", 1)[1] if "+" in name[:7] else name

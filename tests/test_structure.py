@@ -90,3 +90,15 @@ def test_not_a_bulletin_is_one_line_and_exit_2(name):
 def test_a_bulletin_without_toc_or_masthead_still_reads():
     text = "\n\n".join(["石家庄重点项目集中开工", wrap(BODY_A), "雄安新区首批疏解项目落地", wrap(BODY_B + BODY_A)]) + "\n"
     assert [a.title for a in parse_text(text).articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
+
+
+def test_toc_title_shortened_to_the_opening_of_the_body_title():
+    from digest.match import match_titles
+    from digest.models import TocEntry
+
+    ls = [Line("保定与中关村共建科技成果转化基地", 0, size=1.2), Line("首批落地项目达37个", 0, size=1.2),
+          Line("4月12日，" + BODY_A, 0, indent=2.0)]
+    m = match_titles([TocEntry(None, "保定与中关村共建科技成果转化基地", 3)], ls, 0)
+    assert [(x.start, x.stop) for x in m] == [(0, 1)]
+    shortened = [TocEntry(None, "保定与中关村共建", 3)]
+    assert [(x.start, x.stop, x.score) for x in match_titles(shortened, ls, 0)] == [(0, 1, 90.0)]
