@@ -257,6 +257,10 @@ def _warn(a: Article, *, has_toc: bool) -> list[str]:
         return [f"TOC entry “{a.title}” (page {a.toc_page}) matches no title in the body"]
     if a.status == Status.WRONG_PAGE:
         return [f"“{a.title}” starts on page {a.page}, the printed TOC says {a.toc_page}"]
+    if not a.body:
+        # Every article found in the body has a body: an empty one is a misread title (the
+        # first line of the next article's body, say), and the export would drop it.
+        return [f"“{a.title}” (page {a.page}) has no body text; check its title and the one after it"]
     if a.status == Status.NOT_IN_TOC:
         return [f"“{a.title}” (page {a.page}) is not in the printed TOC"] if has_toc else []
     if a.match is not None and a.match < WEAK_MATCH:

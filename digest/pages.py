@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from digest.config import layout
 from digest.models import Document, Line, Page
 from digest.pdf import RawLine, RawPage
-from digest.text import CLOSERS, clean_line, ends_sentence, width
+from digest.text import CLOSERS, clean_line, ends_sentence, fix_variants, width
 
 # A centred line leaves at least this much room (in body em) on both sides, and the two
 # margins differ by less than the tolerance (estimated glyph widths are approximate).
@@ -50,6 +50,8 @@ def page_number(line: str, *, bare_ok: bool) -> int | None:
 def from_pdf(raw_pages: list[RawPage], source: str, sha: str) -> Document:
     cleaned = [[(clean_line(r.text, keep_clause_space=True), r) for r in p.lines] for p in raw_pages]
     cleaned = [[(t, r) for t, r in page if t] for page in cleaned]
+    fixed = iter(fix_variants([t for page in cleaned for t, _ in page]))
+    cleaned = [[(next(fixed), r) for _, r in page] for page in cleaned]
     numbers = [_take_page_number(page) for page in cleaned]
     _drop_running_lines(cleaned)
     numbers, warnings = _fill_numbers(numbers)
@@ -154,7 +156,7 @@ class _TextLine:
 
 
 def from_text(text: str, source: str, sha: str) -> Document:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(fix_variants(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
     chunks = text.split("\f") if "\f" in text else [text]
     if len(chunks) > 1 and not chunks[-1].strip():
         chunks.pop()  # pdftotext ends every page, the last one too, with a form feed

@@ -32,6 +32,8 @@ GAP_SPACE = 0.3
 DUPLICATE_WINDOW = 8
 # Digits drawn one by one ("１" "５") belong to one number unless a whole em apart.
 DIGIT_GAP = 1.0
+# A fallback glyph may start this much (em) after the blank estimated for it.
+INLAY_SLACK = 0.75
 # Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
 BOLD_MARKERS = ("bold", "black", "heavy", "hei", "黑", "zhongsong", "中宋", "xiaobiaosong", "小标宋")
 
@@ -208,7 +210,44 @@ def _lines(runs: list[Run]) -> list[RawLine]:
             rows[-1].append(run)
         else:
             rows.append([run])
-    return [_join(sorted(row, key=lambda r: r.x)) for row in rows]
+    return [_join(_inlay(sorted(row, key=lambda r: r.x))) for row in rows]
+
+
+def _inlay(row: list[Run]) -> list[Run]:
+    """Put glyphs drawn in a fallback font back into the blanks left for them.
+
+    A producer that falls back to another font for some glyphs (LibreOffice draws “” in a
+    Japanese face) writes the line with a blank where each such glyph goes, then the glyphs
+    at their places: "浙江 最多跑一次 改革" and "“ ”" at the first blank. Sorted by x they
+    would follow the whole line; filled into the blanks from where they start, in order (over
+    several runs where a justified line is cut into many), they read right.
+    """
+    out: list[Run] = []
+    for run in row:
+        if not (out and any(h.x < run.x < h.end for h in out) and _fill_blanks(out, run)):
+            out.append(run)
+    return out
+
+
+def _fill_blanks(hosts: list[Run], run: Run) -> bool:
+    """Fill blanks of ``hosts`` from ``run``'s start on with its glyphs, one blank for each
+    group of glyphs drawn together ("——" fills one blank, "“ ”" two); False if too few."""
+    groups = run.text.split()
+    blanks: list[tuple[Run, int]] = []
+    for host in hosts:
+        offset = 0.0
+        for k, ch in enumerate(host.text):
+            if ch == " " and host.x + (offset + INLAY_SLACK) * host.size >= run.x:
+                blanks.append((host, k))
+            offset += width(ch)
+    if not groups or len(blanks) < len(groups) - 1:
+        return False
+    # Right to left, so that filling a blank with two glyphs does not move the blanks before it.
+    for (host, k), group in reversed(list(zip(blanks, groups))):
+        host.text = host.text[:k] + group + host.text[k + 1:]
+    if len(blanks) < len(groups):  # the last glyphs close the line: no blank after them
+        hosts[-1].text += groups[-1]
+    return True
 
 
 def _join(row: list[Run]) -> RawLine:

@@ -70,6 +70,39 @@ def _translation() -> dict[int, str]:
     return table
 
 
+# High-frequency characters that simplification changed, and their traditional forms: a
+# document is simplified Chinese when the first far outnumber the second.
+SIMPLIFIED_MARKERS = "这们为国发会经说时对产业区员长开关与进设实现务"
+TRADITIONAL_MARKERS = "這們為國發會經說時對產業區員長開關與進設實現務"
+SIMPLIFIED_MIN = 20  # marker characters a text needs before its script is judged
+SIMPLIFIED_RATIO = 10  # and how many times more simplified than traditional ones
+
+
+@lru_cache(maxsize=1)
+def _variants() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in resources.files("digest.data").joinpath("variants.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            variant, simplified = line.split("\t")[:2]
+            table[ord(variant)] = simplified
+    return table
+
+
+def is_simplified(text: str) -> bool:
+    simp = sum(text.count(ch) for ch in SIMPLIFIED_MARKERS)
+    trad = sum(text.count(ch) for ch in TRADITIONAL_MARKERS)
+    return simp >= SIMPLIFIED_MIN and simp >= SIMPLIFIED_RATIO * trad
+
+
+def fix_variants(lines: list[str]) -> list[str]:
+    """In a simplified-Chinese document, map a font's traditional twins (戶 → 户) back;
+    traditional text is left as it is."""
+    table = _variants()
+    if not any(ch in "".join(lines) for ch in map(chr, table)) or not is_simplified("".join(lines)):
+        return lines
+    return [line.translate(table) for line in lines]
+
+
 def normalize(s: str) -> str:
     """Map radicals, compatibility ideographs and full-width alphanumerics; drop control chars."""
     s = _GLYPH_NAME_RE.sub("", s)

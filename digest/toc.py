@@ -110,9 +110,10 @@ def _parse(text: str, style: _Style | None = None) -> _Parsed:
     bare = _BARE_ENTRY_RE.match(text)
     if bare is None and style is not None and not style.leaders:
         bare = _TIGHT_ENTRY_RE.match(text)
-    if (bare and len(bare.group("title")) >= BARE_ENTRY_MIN_CHARS and not ends_sentence(bare.group("title"))
+    if (bare and not ends_sentence(bare.group("title"))
             and (style is None or int(bare.group("page")) <= style.max_page)):
-        return _Parsed("entry", bare.group("title").strip(), int(bare.group("page")))
+        kind = "entry" if len(bare.group("title")) >= BARE_ENTRY_MIN_CHARS else "tail"
+        return _Parsed(kind, bare.group("title").strip(), int(bare.group("page")))
     if _ANNOTATION_RE.match(text):
         return _Parsed("note")
     return _Parsed("text", text)
@@ -170,7 +171,11 @@ def _read(lines: list[Line], start: int, style: _Style) -> Toc:
             continue
         if parsed.kind == "text" and not _entry_follows(lines, i + 1, style):
             break  # body text: nothing of the TOC follows
-        if _is_tail(parsed, i, entries, pending, bare_at):
+        if parsed.kind == "tail" and pending and _wrapped_text(pending[-1]):
+            section = _flush_section(pending, section)  # "示 5" under "…对我省的启"
+            entries.append(toc_entry(section, _join(pending, parsed.title), parsed.page))
+            pending = []
+        elif _is_tail(parsed, i, entries, pending, bare_at):
             entries[-1] = _with_tail(entries[-1], lines[i - 1].text, parsed)
         elif parsed.kind == "entry":
             section = _flush_section(pending, section)
@@ -184,12 +189,12 @@ def _read(lines: list[Line], start: int, style: _Style) -> Toc:
         elif parsed.kind == "number" and pending:
             entries.append(toc_entry(section, _join(pending[:-1], pending[-1]), parsed.page))
             pending = []
-        elif parsed.kind == "text":
+        elif parsed.kind in ("text", "tail"):
             pending = [*pending, lines[i].text]
             if len(pending) > 1 and not _wrapped_text(pending[-2]):
                 section = pending.pop(0)
         i += 1
-        end = i if parsed.kind != "text" else end
+        end = i if parsed.kind not in ("text", "tail") else end
     return Toc(tuple(entries), start, end)
 
 
@@ -211,7 +216,7 @@ def _is_tail(parsed: _Parsed, i: int, entries: list[TocEntry], pending: list[str
     taken for its page."""
     if not entries or pending or bare_at != i - 1:
         return False
-    short_entry = parsed.kind == "entry" and len(parsed.title.replace(" ", "")) <= TAIL_MAX_CHARS
+    short_entry = parsed.kind in ("entry", "tail") and len(parsed.title.replace(" ", "")) <= TAIL_MAX_CHARS
     return short_entry or (parsed.kind == "number" and parsed.page is not None)
 
 
@@ -227,7 +232,7 @@ def _trailing_number(text: str) -> str:
 
 
 def _entry_follows(lines: list[Line], i: int, style: _Style) -> bool:
-    return any(_parse(ln.text, style).kind in ("entry", "number", "open") for ln in lines[i:i + LOOKAHEAD])
+    return any(_parse(ln.text, style).kind in ("entry", "number", "open", "tail") for ln in lines[i:i + LOOKAHEAD])
 
 
 def _wrapped_text(text: str) -> bool:

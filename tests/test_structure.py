@@ -102,3 +102,20 @@ def test_toc_title_shortened_to_the_opening_of_the_body_title():
     assert [(x.start, x.stop) for x in m] == [(0, 1)]
     shortened = [TocEntry(None, "保定与中关村共建", 3)]
     assert [(x.start, x.stop, x.score) for x in match_titles(shortened, ls, 0)] == [(0, 1, 90.0)]
+
+
+@pytest.mark.parametrize("form", ["【{}】", "一、{}", "{}"])
+def test_sections_without_a_toc_in_every_printed_form(form):
+    text = bulletin(form.format("协同动态"), "石家庄重点项目集中开工", BODY_A, BODY_B, "雄安新区首批疏解项目落地",
+                    BODY_A, form.format("产业协作").replace("一", "二"), "唐山开通至北京的定制通勤班车", BODY_B)
+    assert [(a.section, a.section_printed, a.title) for a in parse_text(text).articles] == [
+        ("协同动态", form.format("协同动态"), "石家庄重点项目集中开工"),
+        ("协同动态", form.format("协同动态"), "雄安新区首批疏解项目落地"),
+        ("产业协作", form.format("产业协作").replace("一", "二"), "唐山开通至北京的定制通勤班车")]
+
+
+def test_an_enumeration_heading_inside_a_body_is_no_section_or_title():
+    text = bulletin("石家庄重点项目集中开工", BODY_A, "一、加强统筹协调", BODY_B, "雄安新区首批疏解项目落地", BODY_A)
+    issue = parse_text(text)
+    assert [a.title for a in issue.articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
+    assert issue.articles[0].body == (BODY_A, "一、加强统筹协调", BODY_B)

@@ -73,3 +73,12 @@ def test_decode_text_detects_the_encoding(codec):
 def test_decode_text_refuses_binary():
     with pytest.raises(InputError, match=r"x\.bin"):
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x81", "x.bin")
+
+
+def test_font_twins_mapped_back_only_in_simplified_text():
+    from digest.text import fix_variants
+
+    simplified = ["这是我们为国家发展经济、产业升级和区域协调所做的工作，" * 3, "全市新增农戶三千戶，內容详见附件。"]
+    assert fix_variants(simplified)[1] == "全市新增农户三千户，内容详见附件。"
+    traditional = ["這是我們為國家發展經濟、產業升級和區域協調所做的工作，" * 3, "全市新增農戶三千戶。"]
+    assert fix_variants(traditional) == traditional

@@ -95,3 +95,15 @@ def test_page_number_tight_against_the_title_in_a_toc_without_leaders():
     assert entries(find_toc(ls, max_page=9)) == [
         ("协同动态", "天津港与雄安新区共建内陆无水港", 4), ("协同动态", "唐山、承德开通至北京的定制通勤班车", 5),
         ("协同动态", "广东深圳推行“秒批”政务服务", 6)]
+
+
+def test_wrapped_entries_of_a_toc_without_leaders_whose_tail_is_short():
+    """"…对我省的启" / "示 5": a 1-character tail and its page end the entry above, across a
+    section heading and a page break too; the last entry's tail is still in the TOC."""
+    ls = lines("目录", "一、专题研究", "安徽、湖南两省推进中部地区崛起的做法及对我省的启", "示 5",
+               "二、决策建议", "进一步优化营商环境的六条建议 6",
+               "山东推进新旧动能转换综合试验区建设的主要举措与成", "效评估 13", *BODY)
+    assert entries(find_toc(ls, max_page=14)) == [
+        ("专题研究", "安徽、湖南两省推进中部地区崛起的做法及对我省的启示", 5),
+        ("决策建议", "进一步优化营商环境的六条建议", 6),
+        ("决策建议", "山东推进新旧动能转换综合试验区建设的主要举措与成效评估", 13)]
