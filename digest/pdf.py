@@ -34,6 +34,9 @@ DUPLICATE_WINDOW = 8
 DIGIT_GAP = 1.0
 # A fallback glyph may start this much (em) after the blank estimated for it.
 INLAY_SLACK = 0.75
+# A fallback font draws punctuation (“”, ——), never letters, digits or ideographs: groups of
+# at most this many glyphs.
+INLAY_MAX_GLYPHS = 2
 # Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
 BOLD_MARKERS = ("bold", "black", "heavy", "hei", "黑", "zhongsong", "中宋", "xiaobiaosong", "小标宋")
 
@@ -233,14 +236,17 @@ def _fill_blanks(hosts: list[Run], run: Run) -> bool:
     """Fill blanks of ``hosts`` from ``run``'s start on with its glyphs, one blank for each
     group of glyphs drawn together ("——" fills one blank, "“ ”" two); False if too few."""
     groups = run.text.split()
+    if not groups or max(len(g) for g in groups) > INLAY_MAX_GLYPHS or any(ch.isalnum() for ch in run.text):
+        return False  # text of its own (words, digits), not punctuation for blanks
     blanks: list[tuple[Run, int]] = []
     for host in hosts:
         offset = 0.0
+        inner = range(len(host.text) - len(host.text.lstrip()), len(host.text.rstrip()))
         for k, ch in enumerate(host.text):
-            if ch == " " and host.x + (offset + INLAY_SLACK) * host.size >= run.x:
+            if ch == " " and k in inner and host.x + (offset + INLAY_SLACK) * host.size >= run.x:
                 blanks.append((host, k))
             offset += width(ch)
-    if not groups or len(blanks) < len(groups) - 1:
+    if len(blanks) < len(groups) - 1:
         return False
     # Right to left, so that filling a blank with two glyphs does not move the blanks before it.
     for (host, k), group in reversed(list(zip(blanks, groups))):
