@@ -1,8 +1,11 @@
 """The structure stage: a Document's lines → an Issue (masthead, printed TOC, articles).
 
-The body is everything after the printed TOC. TOC titles are found in it (``match``); the
-stretches between them are searched for titles the TOC leaves out (``titles``); then each
-article's body runs from its title to the next title or section heading. Each article carries
+The closing distribution block (报：… 送：… 责任编辑：…) is cut off first: it is the issue's
+``end_matter``. The body is everything after the printed TOC. TOC titles are found in it
+(``match``), each extended over the lines of its style; their styles are the issue's title
+styles, and the stretches between them are searched for other titles of those styles
+(``titles``); then each article's body runs from its title to the next title or section
+heading. A document with no TOC, no masthead and no run of titled bodies is no bulletin. Each article carries
 the printed page its title stands on and the page the TOC claims, so the rebuilt TOC can say
 where the printed one is wrong.
 """

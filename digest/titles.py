@@ -1,10 +1,15 @@
-"""Finding article titles and section headings in the body itself.
+"""Finding article titles and section headings in the body itself: the document's layout model.
 
 Used when an issue has no TOC and for articles the TOC leaves out. A title is a short line
 that does not end like a sentence, does not start like an enumeration ("一是…", "（二）"), and
-stands out: in a PDF by larger type, bold or centring; in plain text by following the end of
-a paragraph and being followed by body text. Consecutive title lines of the same style are one
-wrapped title; a short heading directly above a title is a section heading.
+is set in one of the document's title styles. A line's style (``Style``) is its size relative
+to the body, its weight and its font family; the title styles are those of the lines that
+match TOC entries (``issue``), or without a TOC those that open blocks of body text more than
+once (``learn_title_styles``); lacking both, any larger or bolder type. Centring alone makes
+no title: in ragged-right text an indented first line ending a character short looks centred.
+A title runs over the consecutive lines of its style (``title_extent``); a short heading right
+over a title, styled or printed as one ("【…】", "一、…"), is a section heading. In plain text
+a title is a one-line block between the end of a paragraph and body text.
 """
 
 from __future__ import annotations

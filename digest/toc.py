@@ -1,11 +1,15 @@
 """The printed table of contents (目录): section headings and entries with their pages.
 
-Entries come in many shapes: "标题 ...... 3", "标题……………３", "标题 3" (no leaders), the
-page number drawn before the leaders ("标题３……", how some producers order it), a long title
-wrapped over two lines with the page on the second, or the page number alone on the next
-line. Lines wholly in brackets under an entry (dates, authors) are annotations. A short line
-followed by entries is a section heading. The TOC ends at the first line of body text: a line
-that is no entry, and after which no entry follows within a few lines.
+Entries come in many shapes: "标题 ...... 3", "标题……………３", "标题 3" (no leaders), "标题3"
+(tight, where no entry has leaders), the page number drawn before the leaders ("标题３……"),
+a long title wrapped over two lines with the page on the second (its tail may be one
+character: "…的启" / "示 5"), the page number alone on the next line, or a numbered list
+without pages ("1．标题", a 本期要目 box). The TOC's style (leaders or not, numbered or not) is
+measured before it is read, and a number past the document's last page is no page. Lines
+wholly in round brackets under an entry (dates, authors) are annotations; a short line
+followed by entries ("科创聚焦", "【科创聚焦】", "一、科创聚焦") is a section heading, named
+plainly with its printed form kept. The TOC ends at the first line of body text: a line that
+is no entry, and after which no entry follows within a few lines.
 """
 
 from __future__ import annotations
@@ -165,6 +169,8 @@ def _read(lines: list[Line], start: int, style: _Style) -> Toc:
         parsed = _parse(lines[i].text, style)
         if parsed.numbered is not None and parsed.numbered != _numbered_count(entries, style) + 1:
             parsed = _Parsed("text", lines[i].text)  # a body enumeration after the list
+        if _out_of_order(parsed, entries, style):
+            parsed = _Parsed("text", lines[i].text)  # a body line ending in a number
         if parsed.kind == "text" and _continues_numbered(entries, lines, i, style):
             entries[-1] = replace(entries[-1], title=_join([entries[-1].title], parsed.title))
             i, end = i + 1, i + 1
@@ -196,6 +202,13 @@ def _read(lines: list[Line], start: int, style: _Style) -> Toc:
         i += 1
         end = i if parsed.kind not in ("text", "tail") else end
     return Toc(tuple(entries), start, end)
+
+
+def _out_of_order(parsed: _Parsed, entries: list[TocEntry], style: _Style) -> bool:
+    """In a TOC with leaders, a "title 3" line without them whose page goes back is no entry."""
+    last = next((e.page for e in reversed(entries) if e.page is not None), None)
+    return (style.leaders and parsed.kind == "entry" and not parsed.leaders and parsed.page is not None
+            and last is not None and parsed.page < last)
 
 
 def _numbered_count(entries: list[TocEntry], style: _Style) -> int:

@@ -119,3 +119,17 @@ def test_an_enumeration_heading_inside_a_body_is_no_section_or_title():
     issue = parse_text(text)
     assert [a.title for a in issue.articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
     assert issue.articles[0].body == (BODY_A, "一、加强统筹协调", BODY_B)
+
+
+@pytest.mark.parametrize("line, publisher", [
+    ("成渝地区双城经济圈建设联合办公室编印", "成渝地区双城经济圈建设联合办公室"),
+    ("省推动长江经济带发展领导小组", "省推动长江经济带发展领导小组"),
+    ("长三角区域合作专项工作组", "长三角区域合作专项工作组"),
+    ("江西省人民政府发展研究中心", "江西省人民政府发展研究中心"),
+])
+def test_publishers_that_compile_groups_and_centres(line, publisher):
+    from digest.masthead import read_masthead
+
+    head = [Line("协同发展动态", 0), Line("第3期（总第41期）", 0), Line(line, 0), Line("二〇二〇年十二月十八日", 0)]
+    m, _ = read_masthead(head)
+    assert (m.publisher, m.number, m.total_number, m.year) == (publisher, 3, 41, 2020)

@@ -107,3 +107,12 @@ def test_wrapped_entries_of_a_toc_without_leaders_whose_tail_is_short():
         ("专题研究", "安徽、湖南两省推进中部地区崛起的做法及对我省的启示", 5),
         ("决策建议", "进一步优化营商环境的六条建议", 6),
         ("决策建议", "山东推进新旧动能转换综合试验区建设的主要举措与成效评估", 13)]
+
+
+def test_the_toc_ends_where_the_body_begins_though_a_body_line_ends_in_a_number():
+    ls = lines("目录", "京津冀燃料电池汽车示范城市群首批车辆交付 ……… 5", "沧州渤海新区化工园区承接京津转移项目投产 ……… 7",
+               "京津冀燃料电池汽车示范城市群首批车辆交付", "4月9日，示范城市群首批氢燃料电池物流车交付 2",
+               "将投放到京津、京唐和京张三条干线上运营。")
+    toc = find_toc(ls, max_page=9)
+    assert [e.page for e in toc.entries] == [5, 7]
+    assert toc.end == 3
