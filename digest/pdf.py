@@ -225,19 +225,43 @@ def _inlay(row: list[Run]) -> list[Run]:
     would follow the whole line; filled into the blanks from where they start, in order (over
     several runs where a justified line is cut into many), they read right.
     """
-    out: list[Run] = []
-    for run in row:
-        if not (out and any(h.x < run.x < h.end for h in out) and _fill_blanks(out, run)):
-            out.append(run)
-    return out
+    hosts = [r for r in row if not _inlay_glyphs(r)]
+    placed = {id(r) for r in row if _inlay_glyphs(r) and any(h.x < r.x < h.end for h in hosts)
+              and _fill_blanks(hosts, r)}
+    kept: list[Run] = []
+    for r in row:
+        if id(r) not in placed:
+            kept += _into_holes(hosts, r) if _inlay_glyphs(r) and " " in r.text.strip() else [r]
+    return sorted(kept, key=lambda r: r.x)
+
+
+# A hole between two runs of a line, wide enough for a fallback glyph: this much of an em.
+HOLE_MIN = 0.5
+
+
+def _into_holes(hosts: list[Run], run: Run) -> list[Run]:
+    """Glyph groups drawn as one run ("“ ”") over a line whose characters are runs of their own
+    (justified text): each group goes into the next hole between runs from its start on."""
+    groups = run.text.split()
+    holes = [prev.end for prev, nxt in zip(hosts, hosts[1:])
+             if nxt.x - prev.end >= HOLE_MIN * run.size and prev.end >= run.x - INLAY_SLACK * run.size]
+    if len(holes) < len(groups):
+        return [run]
+    return [Run(x, run.y, run.size, run.font, group, reported_x=x) for x, group in zip(holes, groups)]
+
+
+def _inlay_glyphs(run: Run) -> bool:
+    """Punctuation a fallback font draws (“”, ——): short groups, no letters, digits or ideographs."""
+    groups = run.text.split()
+    return (bool(groups) and max(len(g) for g in groups) <= INLAY_MAX_GLYPHS
+            and not any(ch.isalnum() for ch in run.text))
 
 
 def _fill_blanks(hosts: list[Run], run: Run) -> bool:
-    """Fill blanks of ``hosts`` from ``run``'s start on with its glyphs, one blank for each
-    group of glyphs drawn together ("——" fills one blank, "“ ”" two); False if too few."""
+    """Fill the inner blanks of ``hosts`` (sorted by x) from ``run``'s start on with its glyphs,
+    one blank for each group drawn together ("——" fills one blank, "“ ”" two); False if the
+    blanks are too few."""
     groups = run.text.split()
-    if not groups or max(len(g) for g in groups) > INLAY_MAX_GLYPHS or any(ch.isalnum() for ch in run.text):
-        return False  # text of its own (words, digits), not punctuation for blanks
     blanks: list[tuple[Run, int]] = []
     for host in hosts:
         offset = 0.0
@@ -246,7 +270,7 @@ def _fill_blanks(hosts: list[Run], run: Run) -> bool:
             if ch == " " and k in inner and host.x + (offset + INLAY_SLACK) * host.size >= run.x:
                 blanks.append((host, k))
             offset += width(ch)
-    if len(blanks) < len(groups) - 1:
+    if len(blanks) < len(groups) and (len(blanks) < len(groups) - 1 or not blanks or blanks[-1][0] is not hosts[-1]):
         return False
     # Right to left, so that filling a blank with two glyphs does not move the blanks before it.
     for (host, k), group in reversed(list(zip(blanks, groups))):
