@@ -37,6 +37,7 @@ INLAY_SLACK = 0.75
 # A fallback font draws punctuation (“”, ——), never letters, digits or ideographs: groups of
 # at most this many glyphs.
 INLAY_MAX_GLYPHS = 2
+INLAY_MIN_CODE_POINT = 0x2010  # General Punctuation (‐ – — “ ” …) and beyond
 # Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
 BOLD_MARKERS = ("bold", "black", "heavy", "hei", "黑", "zhongsong", "中宋", "xiaobiaosong", "小标宋")
 
@@ -226,12 +227,13 @@ def _inlay(row: list[Run]) -> list[Run]:
     several runs where a justified line is cut into many), they read right.
     """
     hosts = [r for r in row if not _inlay_glyphs(r)]
-    placed = {id(r) for r in row if _inlay_glyphs(r) and any(h.x < r.x < h.end for h in hosts)
-              and _fill_blanks(hosts, r)}
+    placed = {id(r) for r in row if _inlay_glyphs(r) and any(h.x < r.x < h.end and h.font != r.font for h in hosts)
+              and _fill_blanks([h for h in hosts if h.font != r.font], r)}
     kept: list[Run] = []
     for r in row:
         if id(r) not in placed:
-            kept += _into_holes(hosts, r) if _inlay_glyphs(r) and " " in r.text.strip() else [r]
+            fallback = _inlay_glyphs(r) and " " in r.text.strip() and all(h.font != r.font for h in hosts)
+            kept += _into_holes(hosts, r) if fallback else [r]
     return sorted(kept, key=lambda r: r.x)
 
 
@@ -251,10 +253,11 @@ def _into_holes(hosts: list[Run], run: Run) -> list[Run]:
 
 
 def _inlay_glyphs(run: Run) -> bool:
-    """Punctuation a fallback font draws (“”, ——): short groups, no letters, digits or ideographs."""
+    """Punctuation a fallback font draws (“”, ——): short groups of general or CJK punctuation,
+    no letters, digits or ideographs (nor Latin-1 bytes of GBK text not yet re-decoded)."""
     groups = run.text.split()
     return (bool(groups) and max(len(g) for g in groups) <= INLAY_MAX_GLYPHS
-            and not any(ch.isalnum() for ch in run.text))
+            and all(not ch.isalnum() and ord(ch) >= INLAY_MIN_CODE_POINT for ch in "".join(groups)))
 
 
 def _fill_blanks(hosts: list[Run], run: Run) -> bool:
