@@ -273,13 +273,18 @@ def _fill_blanks(hosts: list[Run], run: Run) -> bool:
             if ch == " " and k in inner and host.x + (offset + INLAY_SLACK) * host.size >= run.x:
                 blanks.append((host, k))
             offset += width(ch)
-    if len(blanks) < len(groups) and (len(blanks) < len(groups) - 1 or not blanks or blanks[-1][0] is not hosts[-1]):
+    if len(blanks) < len(groups) and (len(blanks) < len(groups) - 1 or not blanks):
         return False
     # Right to left, so that filling a blank with two glyphs does not move the blanks before it.
     for (host, k), group in reversed(list(zip(blanks, groups))):
         host.text = host.text[:k] + group + host.text[k + 1:]
-    if len(blanks) < len(groups):  # the last glyphs close the line: no blank after them
-        hosts[-1].text += groups[-1]
+    if len(blanks) < len(groups):
+        # No blank left for the last glyphs: they stand in the first glyph-wide hole between
+        # runs after the last blank (before a TOC's leaders), else they close the line.
+        last = hosts.index(blanks[-1][0])
+        after = next((h for h, nxt in zip(hosts[last:], hosts[last + 1:]) if nxt.x - h.end >= h.size),
+                     hosts[-1])
+        after.text += groups[-1]
     return True
 
 
@@ -294,9 +299,11 @@ def _join(row: list[Run]) -> RawLine:
     chars = sum(len(r.text) for r in row)
     size = sum(r.size * len(r.text) for r in row) / max(chars, 1)
     bold_chars = sum(len(r.text) for r in row if _is_bold(r.font))
+    # The line's font is the one most of its non-ASCII characters use: Latin and digits set
+    # in a Western face ("HK$80") do not change a Chinese line's style.
     fonts: dict[str, int] = {}
     for r in row:
-        fonts[r.font] = fonts.get(r.font, 0) + len(r.text)
+        fonts[r.font] = fonts.get(r.font, 0) + len(r.text) - len(r.text.encode("ascii", "ignore")) + 0.01
     return RawLine("".join(parts), row[0].x, max(r.end for r in row), row[0].y, size,
                    bold_chars * 2 > chars, _family(max(fonts, key=fonts.__getitem__)))
 

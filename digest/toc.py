@@ -218,9 +218,16 @@ def _numbered_count(entries: list[TocEntry], style: _Style) -> int:
 def _continues_numbered(entries: list[TocEntry], lines: list[Line], i: int, style: _Style) -> bool:
     """In a numbered list without pages, a line under an entry that filled its line goes on
     with that entry's title."""
-    return (style.numbered and bool(entries) and entries[-1].page is None and i > 0
-            and _NUMBERED_RE.match(lines[i - 1].text) is not None and not lines[i - 1].short
-            and not lines[i].text.startswith(("【", "[")))
+    if not (style.numbered and entries and entries[-1].page is None and i > 0
+            and _NUMBERED_RE.match(lines[i - 1].text) is not None
+            and not lines[i].text.startswith(("【", "["))):
+        return False
+    hanging = lines[i].indent > lines[i - 1].indent + HANGING_INDENT_EM
+    return hanging or not lines[i - 1].short
+
+
+# A wrapped numbered entry's next line hangs under its text, this much (em) right of the number.
+HANGING_INDENT_EM = 0.5
 
 
 def _is_tail(parsed: _Parsed, i: int, entries: list[TocEntry], pending: list[str], bare_at: int) -> bool:

@@ -116,3 +116,13 @@ def test_the_toc_ends_where_the_body_begins_though_a_body_line_ends_in_a_number(
     toc = find_toc(ls, max_page=9)
     assert [e.page for e in toc.entries] == [5, 7]
     assert toc.end == 3
+
+
+def test_a_numbered_entry_wrapped_under_a_hanging_indent():
+    """The first line may measure short (Latin and digits are narrower than estimated): the next
+    line's deeper indent still says it goes on."""
+    ls = [Line("本期要目", 0, short=True), Line("1．惠州大亚湾石化区吸引港资企业投资新材料项目总投资超过", 0, indent=1.4, short=True),
+          Line("HK$80 亿", 0, indent=2.8, short=True), Line("2．中山、江门联合打造先进装备制造带", 0, indent=1.4, short=True),
+          Line("惠州大亚湾石化区吸引港资企业投资新材料项目", 0), Line("近日，一批项目签约落地，总投资超过八十亿港元。", 0)]
+    assert [e.title for e in find_toc(ls).entries] == ["惠州大亚湾石化区吸引港资企业投资新材料项目总投资超过HK$80 亿",
+                                                       "中山、江门联合打造先进装备制造带"]
