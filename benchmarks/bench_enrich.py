@@ -4,16 +4,21 @@ Measured, best of --repeat (noise on a shared machine only ever adds time), in t
 
   parse       digest.issue.parse_issue on each committed sample PDF (the baseline)
   enrich      digest.enrich.enrich_issue on the parsed issue, jieba already loaded
-  startup     in a fresh interpreter: import jieba and build digest's tokenizer (prefix
-              dictionary from the user-cache file, plus the gazetteer's words) - what the
-              first `digest summary` or `digest export` of a process pays once
-  cold        the same with an empty cache folder: jieba rebuilds and writes its cache
+  startup     in a fresh interpreter, the first enrich_issue of a parsed text issue minus a
+              second one: importing jieba, loading its dictionary (with the gazetteer's
+              words) and the IDF table from the user cache folder - what every `digest
+              summary`, `digest export` and `add` worker pays once
+  cold        the same with an empty cache folder: the dictionary cache is built and written
 
 Reported as milliseconds and as ratios to parsing the same issue, so runs on different
 machines compare. Also prints ROUGE-1/2 (characters, F1) of the summaries against the
 hand-written references of tests/data/regions_labelled.jsonl, beside Lead-1.
 
-    python benchmarks/bench_enrich.py [--repeat 5]
+With ``--baseline DIR`` (a checkout of another revision, e.g. ``git archive REV | tar -x -C
+DIR``), start-up and the whole process ``digest export ISSUE.txt --format json`` are measured
+for both trees and for ``python -c pass``, interleaved, and reported as medians and ratios.
+
+    python benchmarks/bench_enrich.py [--repeat 5] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,8 +35,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-STARTUP = ("import time; t = time.perf_counter(); from digest import tokens; "
-           "tokens.tokenizer(); print(time.perf_counter() - t)")
+TEXT_ISSUE = REPO / "tests" / "data" / "other-bulletin.txt"
+STARTUP = """
+import sys, time
+from digest.enrich import enrich_issue
+from digest.issue import parse_issue
+issue = parse_issue(sys.argv[1])
+t1 = time.perf_counter()
+enrich_issue(issue)
+t2 = time.perf_counter()
+enrich_issue(issue)
+print(t2 - t1 - (time.perf_counter() - t2))
+"""
 
 
 def best_of(fn, repeat: int) -> float:
@@ -42,20 +58,58 @@ def best_of(fn, repeat: int) -> float:
     return best
 
 
-def startup(repeat: int, cache_home: str | None = None) -> float:
-    """Best in-process time to import jieba and build the tokenizer, in fresh interpreters."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+def startup_once(tree: Path = REPO, cache_home: str | None = None) -> float:
+    """Enrichment start-up in a fresh interpreter running the code of ``tree``."""
+    env = dict(os.environ, PYTHONPATH=str(tree))
     if cache_home:
         env["XDG_CACHE_HOME"] = cache_home
+    out = subprocess.run([sys.executable, "-c", STARTUP, str(TEXT_ISSUE)], capture_output=True,
+                         text=True, env=env, check=True, cwd=tree)  # cwd: first on sys.path
+    return float(out.stdout)
+
+
+def startup(repeat: int, cache_home: str | None = None) -> float:
+    """Median start-up; with ``cache_home``, every run starts from an empty cache."""
     times = []
     for _ in range(repeat):
-        if cache_home:  # every cold run starts from an empty cache
+        if cache_home:
             for f in Path(cache_home).glob("digest/*"):
                 f.unlink()
-        out = subprocess.run([sys.executable, "-c", STARTUP], capture_output=True, text=True,
-                             env=env, check=True)
-        times.append(float(out.stdout))
-    return min(times)
+        times.append(startup_once(cache_home=cache_home))
+    return statistics.median(times)
+
+
+def whole_export(tree: Path) -> float:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "digest", "export", str(TEXT_ISSUE), "--format", "json"],
+                   env=env, check=True, capture_output=True, cwd=tree)
+    return time.perf_counter() - start
+
+
+def python_pass(_tree: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - start
+
+
+def compare(baseline: Path, repeat: int) -> None:
+    """This tree against ``baseline``, interleaved run by run; medians and ratios."""
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        for name, fn, tree in (("python -c pass", python_pass, REPO),
+                               ("startup baseline", startup_once, baseline),
+                               ("startup", startup_once, REPO),
+                               ("export baseline", whole_export, baseline),
+                               ("export", whole_export, REPO)):
+            runs.setdefault(name, []).append(fn(tree))
+    med = {name: statistics.median(times) for name, times in runs.items()}
+    print(f"medians of {repeat} interleaved runs (baseline: {baseline}):")
+    for name, value in med.items():
+        print(f"  {name:<18}{value * 1e3:>8.0f} ms")
+    print(f"  startup / baseline startup   {med['startup'] / med['startup baseline']:.2f}")
+    print(f"  export / baseline export     {med['export'] / med['export baseline']:.2f}")
+    print(f"  export / python -c pass      {med['export'] / med['python -c pass']:.2f}")
 
 
 def rouge_report() -> str:
@@ -80,7 +134,10 @@ def rouge_report() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="a checkout of the revision to compare with")
     args = parser.parse_args()
+    if args.baseline:
+        compare(args.baseline, args.repeat)
 
     from digest import gazetteer, tokens
     from digest.enrich import enrich_issue
@@ -100,8 +157,8 @@ def main() -> None:
         print(f"{pdf.name:<24}{len(issue.articles):>9}{t_parse * 1e3:>10.0f}{t_enrich * 1e3:>11.0f}"
               f"{t_enrich / t_parse:>14.2f}{warm / t_parse:>15.2f}{cold / t_parse:>12.2f}")
     words = len(gazetteer.load().words())
-    print(f"jieba start-up (import + tokenizer + {words} gazetteer words): "
-          f"warm cache {warm * 1e3:.0f} ms, cold cache {cold * 1e3:.0f} ms")
+    print(f"enrichment start-up (jieba, dictionary + {words} gazetteer words, IDF): "
+          f"warm cache {warm * 1e3:.0f} ms, cold cache {cold * 1e3:.0f} ms (medians)")
     print(rouge_report())
 
 

@@ -7,24 +7,30 @@ stderr), and its module-level API shares one global tokenizer. So:
   and ``digest toc`` never load it;
 - its logger is set to WARNING before the dictionary loads, and the warnings its own imports
   raise (jieba imports the deprecated pkg_resources) are silenced, so nothing reaches stderr;
-- one ``jieba.Tokenizer`` instance of our own is built (not ``jieba.dt``), its prefix-dictionary
-  cache kept in the user cache folder (``platformdirs.user_cache_dir("digest")``) rather than the
-  system temp folder;
+- one ``jieba.Tokenizer`` instance of our own is used (not ``jieba.dt``);
 - every multi-character name of the gazetteer is added as a user word, so 临港新片区 and
-  苏州工业园区 come out as one token each.
+  苏州工业园区 come out as one token each;
+- the resulting prefix dictionary, and jieba's IDF table, are not rebuilt by each process: they
+  are kept in the user cache folder (``platformdirs.user_cache_dir("digest")``) in a form that
+  loads only the part the texts at hand need (tablecache.py), rebuilt when jieba, its data files
+  or the gazetteer change. jieba's own cache (a marshal dump) took 1.5 s to load.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import warnings
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from digest import gazetteer
+from digest import gazetteer, tablecache
 
-CACHE_FILE = "jieba.cache"
+# The dictionary (with the gazetteer's words) and the IDF table, cached in the user cache folder.
+FREQ_FILE, IDF_FILE = "jieba-dict.table", "jieba-idf.table"
+CACHE_VERSION = 1  # bump when what is cached changes meaning
 # Frequency given to a gazetteer name missing from jieba's dictionary. High enough that the name
 # beats the pieces it would otherwise be cut into (临港 + 新 + 片区), far below everyday function
 # words (的 ≈ 300 000) so it does not swallow its neighbours.
@@ -46,45 +52,88 @@ def cache_dir() -> Path | None:
 
 
 def _jieba():
-    """The jieba module, imported without the warnings its import of pkg_resources raises."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
+    """The jieba module, imported quietly and without pkg_resources.
+
+    jieba imports pkg_resources (a quarter of a second, and a deprecation warning) only to open
+    its own data files, and falls back to plain ``open`` when the import fails; so the import is
+    made to fail while jieba loads, unless pkg_resources is loaded already."""
+    import sys
+
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import → ImportError
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
     return jieba
 
 
+def _source_stamp(path: Path) -> str:
+    """What identifies a data file of jieba's: its name, size and modification time."""
+    st = path.stat()
+    return f"{path.name}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _freq_key(jieba, words: list[str]) -> str:
+    digest = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:16]
+    dict_file = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    return (f"freq {CACHE_VERSION} jieba {jieba.__version__} {_source_stamp(dict_file)} "
+            f"words {digest} freq {USER_WORD_FREQ}")
+
+
+def _build_freq(jieba, words: list[str]) -> tuple[dict[str, int], dict]:
+    """jieba's prefix dictionary with the gazetteer's words added, built from dict.txt."""
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total = tk.gen_pfdict(tk.get_dict_file())
+    tk.initialized = True  # add_word below must not load jieba's own cache
+    for word in words:
+        if not tk.FREQ.get(word):
+            tk.add_word(word, freq=USER_WORD_FREQ)
+    return tk.FREQ, {"total": tk.total}
+
+
+@lru_cache(maxsize=1)
+def _freq_table() -> tablecache.LazyTable:
+    jieba = _jieba()
+    words = gazetteer.load().words()
+    return tablecache.load(cache_dir(), FREQ_FILE, key=_freq_key(jieba, words), kind="q",
+                           build=lambda: _build_freq(jieba, words))
+
+
 @lru_cache(maxsize=1)
 def tokenizer():
-    """The process's jieba tokenizer: initialised, quiet, with the gazetteer's words."""
+    """The process's jieba tokenizer: quiet, with the gazetteer's words, its dictionary loaded
+    bucket by bucket from the user cache folder (see tablecache.py).
+
+    Its ``FREQ`` holds only what the texts given to ``cut`` so far need; use ``cut`` and
+    ``known`` rather than the tokenizer itself."""
     jieba = _jieba()
+    table = _freq_table()
     tk = jieba.Tokenizer()
-    folder = cache_dir()
-    if folder is not None:
-        tk.tmp_dir = str(folder)
-        tk.cache_file = CACHE_FILE
-    tk.initialize()
-    for word in gazetteer.load().words():
-        if word not in tk.FREQ or not tk.FREQ[word]:
-            tk.add_word(word, freq=USER_WORD_FREQ)
+    tk.FREQ, tk.total = table.data, table.meta["total"]
+    tk.initialized = True
     return tk
 
 
 def cut(text: str) -> list[str]:
     """Tokens of ``text``, without white space."""
     text = _CJK_SPACE.sub("", text)
-    return [t for t in tokenizer().lcut(text) if t.strip()]
+    tk = tokenizer()
+    _freq_table().ensure(text)  # jieba looks up substrings of the text only
+    return [t for t in tk.lcut(text) if t.strip()]
 
 
 def known(word: str) -> bool:
     """Whether ``word`` is in the tokenizer's dictionary (not a guess of jieba's HMM)."""
-    return bool(tokenizer().FREQ.get(word))
+    return bool(_freq_table().get(word))
 
 
-@lru_cache(maxsize=1)
-def jieba_idf() -> tuple[dict[str, float], float]:
-    """jieba's bundled IDF table (word → idf) and its median, the weight of unseen words."""
-    path = Path(_jieba().__file__).parent / "analyse" / "idf.txt"
+def _build_idf(path: Path) -> tuple[dict[str, float], dict]:
     table: dict[str, float] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -92,4 +141,17 @@ def jieba_idf() -> tuple[dict[str, float], float]:
             if value:
                 table[word] = float(value)
     values = sorted(table.values())
-    return table, values[len(values) // 2]
+    return table, {"median": values[len(values) // 2]}
+
+
+@lru_cache(maxsize=1)
+def jieba_idf() -> tuple[Mapping[str, float], float]:
+    """jieba's bundled IDF table (word → idf) and its median, the weight of unseen words.
+
+    The table is loaded bucket by bucket from the user cache folder (see tablecache.py)."""
+    jieba = _jieba()
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    key = f"idf {CACHE_VERSION} jieba {jieba.__version__} {_source_stamp(path)}"
+    table = tablecache.load(cache_dir(), IDF_FILE, key=key, kind="d",
+                            build=lambda: _build_idf(path))
+    return table, table.meta["median"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES
 
-from digest import tokens
+from digest import gazetteer, tokens
 
 
 def run_python(code: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
@@ -53,4 +53,62 @@ def test_jieba_is_quiet_and_caches_in_the_user_cache_folder(tmp_path: Path):
     assert done.returncode == 0
     assert done.stderr == ""
     assert done.stdout.split() == ["上海", "临港新片区", "发布", "规划"]
-    assert (tmp_path / "digest" / tokens.CACHE_FILE).is_file()
+    assert (tmp_path / "digest" / tokens.FREQ_FILE).is_file()
+    assert not list(tmp_path.glob("digest/*.tmp"))  # written atomically, nothing left behind
+
+
+@pytest.fixture(scope="module")
+def plain_jieba(tmp_path_factory):
+    """A jieba tokenizer built the documented way (whole dictionary, ``add_word``): what the
+    cached, partly loaded dictionary must agree with."""
+    jieba = tokens._jieba()
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path_factory.mktemp("jieba"))
+    tk.initialize()
+    for word in gazetteer.load().words():
+        if not tk.FREQ.get(word):
+            tk.add_word(word, freq=tokens.USER_WORD_FREQ)
+    return tk
+
+
+def corpus_lines() -> list[str]:
+    texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append((REPO / "tests" / "data" / "other-bulletin.txt").read_text("utf-8"))
+    for p in sorted((REPO / "tests" / "data").glob("*.jsonl")):
+        texts.append(p.read_text("utf-8"))
+    return [ln for t in texts for ln in t.splitlines() if ln.strip()]
+
+
+@pytest.fixture
+def fresh_tokenizer():
+    """The tokenizer as a new process gets it: the cache file exists, nothing loaded yet."""
+    tokens.cut("预热")  # builds the cache file if this test run is the first
+    tokens._freq_table.cache_clear()
+    tokens.tokenizer.cache_clear()
+    yield
+    tokens._freq_table.cache_clear()
+    tokens.tokenizer.cache_clear()
+
+
+def test_cached_dictionary_cuts_exactly_like_plain_jieba(plain_jieba, fresh_tokenizer):
+    lines = corpus_lines()
+    assert len(lines) > 1000
+    tokens.cut(lines[0])
+    assert len(tokens.tokenizer().FREQ) < len(plain_jieba.FREQ) / 10  # loaded bucket by bucket
+    for line in lines:
+        expected = [t for t in plain_jieba.lcut(tokens._CJK_SPACE.sub("", line)) if t.strip()]
+        assert tokens.cut(line) == expected, line
+    for word in ("临港新片区", "生物医药", "医药", "没有这个词吧", "上海合作组织", "的"):
+        assert tokens.known(word) == bool(plain_jieba.FREQ.get(word)), word
+
+
+def test_cached_idf_is_jieba_idf_txt():
+    table, median = tokens.jieba_idf()
+    path = Path(tokens._jieba().__file__).parent / "analyse" / "idf.txt"
+    lines = path.read_text("utf-8").splitlines()
+    expected = {w: float(v) for w, _, v in (ln.strip().partition(" ") for ln in lines) if v}
+    assert len(table) == len(expected)
+    for word in list(expected)[::97] + ["生物医药", "养老"]:
+        assert table[word] == expected[word], word
+    assert table.get("没有这个词吧") is None
+    assert median == sorted(expected.values())[len(expected) // 2]
