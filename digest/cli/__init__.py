@@ -12,6 +12,7 @@ import typer
 
 from digest.cli.common import state
 from digest.cli.helpfmt import App
+from digest.cli.plain_values import PlainValuesGroup
 
 app = App(
     name="digest",
@@ -22,6 +23,7 @@ app = App(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    cls=PlainValuesGroup,  # plain values without importing pydantic: see plain_values.py
 )
 
 
