@@ -142,6 +142,35 @@ def search_benchmark(library: Path, repeat: int) -> None:
     stats("command: digest search QUERY", timed(
         lambda q: run_digest("search", q, "--library", str(library)), 1), unit=1.0)
     print(f"  `digest search` loads heavy modules: {heavy_modules(library)}")
+    all_hits(library, max(QUERIES, key=lambda q: scan[q]))
+
+
+MAX_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+           "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+SCAN = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); q = sys.argv[2]; "
+        "texts = c.execute(\"SELECT id, title, body FROM articles WHERE body != ''\").fetchall(); "
+        "print(sum(1 for i, t, b in texts if q in t or q in b))")
+
+
+def all_hits(library: Path, query: str, repeat: int = 3) -> None:
+    """`digest search QUERY --limit 0 --json` against loading every text and scanning it, as
+    whole processes: time and peak memory (medians of interleaved runs)."""
+    runs: dict[str, list[tuple[float, int]]] = {"scan": [], "search": []}
+    argv = {"scan": [sys.executable, "-c", SCAN, str(library / "library.db"), query],
+            "search": [sys.executable, "-m", "digest", "search", query, "--limit", "0", "--json",
+                       "--library", str(library)]}
+    for _ in range(repeat):
+        for name, cmd in argv.items():
+            start = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", MAX_RSS, *cmd], env=ENV, check=True,
+                                 capture_output=True, text=True)
+            runs[name].append((time.perf_counter() - start, int(out.stdout.split()[-1])))
+    med = {n: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
+           for n, r in runs.items()}
+    (st, sm), (qt, qm) = med["scan"], med["search"]
+    print(f"all hits of {query!r}: `digest search --limit 0 --json` {qt:.2f} s, {qm / 1024:.0f} MiB"
+          f" against a Python scan {st:.2f} s, {sm / 1024:.0f} MiB: time {qt / st:.2f}x, "
+          f"memory {qm / sm:.2f}x")
 
 
 def heavy_modules(library: Path) -> list[str]:
@@ -197,7 +226,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of in-process queries")
     parser.add_argument("--trigram", action="store_true", help="compare FTS5's trigram index")
     parser.add_argument("--keep", type=Path, help="work in DIR and keep it (default: a temp dir)")
+    parser.add_argument("--library", type=Path, help="measure search on this existing library "
+                        "instead of generating and adding issues (e.g. one kept with --keep)")
     args = parser.parse_args()
+    if args.library:
+        sizes(args.library)
+        search_benchmark(args.library, args.repeat)
+        return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     try:
         start = time.perf_counter()

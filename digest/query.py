@@ -29,15 +29,24 @@ from digest.errors import QueryError
 _RUN = re.compile(r"[^\W_]+")  # letters and digits of any script; FTS5's ascii tokenizer keeps them
 # Spaces; an optionally negated "phrase" (maybe unclosed) or "("; ")"; a bare word.
 _LEX = re.compile(r'\s+|-?"[^"]*"?|-?\(|\)|[^\s()"]+')
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 SNIPPET_BEFORE = 20  # characters of context before the first match: enough to read the clause
 SNIPPET_LENGTH = 80  # characters in a snippet: about two lines of a terminal table cell
 ELLIPSIS = "…"
 
 
+_ASCII_LOWER_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII letters only: keeps every offset valid (str.lower can change lengths)."""
-    return text.translate(_ASCII_LOWER)
+    """Lower-case ASCII letters only: keeps every offset valid (str.lower can change lengths).
+
+    Done on the UTF-8 bytes: a byte below 0x80 is always an ASCII character there, and
+    bytes.translate is ~50x faster than str.translate on Chinese text (a search that returns
+    every hit folds each title and body)."""
+    if text.isascii():
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER_BYTES).decode(
+        "utf-8", "surrogatepass")
 
 
 def _pairs(run: str) -> list[str]:

@@ -7,6 +7,7 @@ Rich tables when stdout is a terminal; tab-separated lines (no header) when pipe
 from __future__ import annotations
 
 import dataclasses
+import sys
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -263,8 +264,13 @@ def search_cmd(
     _reject_unknown_options(query)
     target = xlsx_target(fmt, output, [_library_db(library)])
     with open_library(library) as lib:
-        hits = lib.search(" ".join(query), filters(region, section, bulletin, since, until),
-                          limit=limit + 1 if limit else None)
+        found = filters(region, section, bulletin, since, until)
+        if not limit and fmt != Fmt.xlsx:  # all hits, written as found: never all in memory
+            if not _write_hits(lib.iter_search(" ".join(query), found), fmt):
+                err(f"No articles match {' '.join(query)!r}.")
+                raise typer.Exit(1)
+            return
+        hits = lib.search(" ".join(query), found, limit=limit + 1 if limit else None)
     if not hits:
         err(f"No articles match {' '.join(query)!r}.")
         raise typer.Exit(1)
@@ -277,12 +283,82 @@ def search_cmd(
 
         rows = [h.as_dict() for h in hits]
         return write_output(target, lambda out: write_xlsx(rows, out), binary=True)
-    if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
-        return write_records([h.as_dict() for h in hits], fmt)
-    _show_hits(hits, fmt)
+    _write_hits(hits, fmt)
+
+
+def _write_hits(hits, fmt: Fmt) -> int:
+    """Write hits (a list, or an iterator read as it goes) in ``fmt``; how many were written.
+
+    A terminal table and CSV (whose header needs every row's fields) hold all the hits; TSV,
+    JSON lines and JSON are written hit by hit, the JSON exactly as ``print_json`` would."""
+    import json
+
+    if fmt in (Fmt.table, Fmt.csv):
+        hits = list(hits)
+        if hits:
+            write_records([h.as_dict() for h in hits], fmt) if fmt == Fmt.csv else \
+                _show_hits(hits, fmt)
+        return len(hits)
+    count = 0
+    for hit in hits:
+        if fmt == Fmt.tsv:
+            _show_hits([hit], fmt)
+        elif fmt == Fmt.jsonl:
+            sys.stdout.write(json.dumps(hit.as_dict(), ensure_ascii=False, default=str) + "\n")
+        else:
+            sys.stdout.write(("[\n" if count == 0 else ",\n") + _indented_json(hit.as_dict()))
+        count += 1
+    if fmt == Fmt.json and count:
+        sys.stdout.write("\n]\n")
+    return count
 
 
 # --- output helpers -----------------------------------------------------------------------------
+
+
+def _indented_json(record: dict) -> str:
+    """``record`` as an item of a list that ``json.dumps(..., indent=2)`` writes, without the
+    pure-Python encoder that any ``indent`` switches to (10x slower): values are scalars or
+    lists of scalars, each encoded directly; anything else goes to json.dumps."""
+    import json
+
+    def nested(v) -> str:
+        text = json.dumps(v, ensure_ascii=False, indent=2, default=str)
+        return "\n".join(("    " + ln) if i else ln for i, ln in enumerate(text.splitlines()))
+
+    lines = []
+    for k, v in record.items():
+        if isinstance(v, (list, tuple)) and v:
+            items = [_json_scalar(x) for x in v]
+            value = nested(v) if None in items else \
+                "[\n" + ",\n".join(f"      {x}" for x in items) + "\n    ]"
+        else:
+            value = _json_scalar(v)
+            if value is None:
+                value = nested(v)
+        lines.append(f"    {_json_scalar(str(k))}: {value}")
+    return "  {\n" + ",\n".join(lines) + "\n  }" if lines else "  {}"
+
+
+def _json_scalar(v) -> str | None:
+    """JSON for a str, int, finite float, bool, None or empty list as json.dumps writes it
+    (ensure_ascii=False); None for anything else."""
+    from json.encoder import encode_basestring
+
+    t = type(v)
+    if t is str:
+        return encode_basestring(v)
+    if v is None:
+        return "null"
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return int.__repr__(v)
+    if t is float and v == v and v not in (float("inf"), float("-inf")):
+        return float.__repr__(v)
+    if t in (list, tuple) and not v:
+        return "[]"
+    return None
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from digest.errors import QueryError
@@ -28,6 +29,8 @@ from digest.query import Query, index_text, parse_query
 TITLE_WEIGHT = 5.0
 DEFAULT_LIMIT = 20  # hits a search returns unless told: one screen
 _CHUNK = 64  # candidate articles fetched at a time while checking hits
+# Ranked candidates asked for beyond the limit: the few that may fail the exact check.
+SLACK = 16
 
 
 @dataclass(frozen=True)
@@ -97,35 +100,74 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(),
 
     Raises ``QueryError`` for a query that cannot be understood.
     """
+    return list(iter_search(conn, query, filters, limit))
+
+
+def iter_search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(),
+                limit: int | None = None) -> Iterator:
+    """Hits for ``query``, best first, one at a time as they are confirmed (at most ``limit``).
+
+    SQLite ranks the candidates and cuts the list (``ORDER BY bm25 … LIMIT``); Python checks the
+    substring only for the rows SQLite returns and builds a hit (its snippet) only for those
+    that pass. Without a limit, rows are read as they are ranked, never all held at once.
+    The query is parsed before the first hit is asked for, so a bad one raises at once.
+    """
     q = parse_query(query)
-    hits = []
-    ranked = _candidates(conn, q, filters)
-    for start in range(0, len(ranked), _CHUNK):
-        chunk = ranked[start:start + _CHUNK]
+    return _confirmed(conn, q, filters, limit)
+
+
+def _confirmed(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int | None) -> Iterator:
+    found = 0
+    for chunk in _ranked(conn, q, filters, limit):
         rows = _hit_rows(conn, [aid for aid, _ in chunk])
         for aid, score in chunk:
             row = rows[aid]
             if q.matches(row["title"], row["body"]):
-                hits.append(hit_from_row(row, score, q.terms))
-                if limit and len(hits) >= limit:
-                    return hits
-    return hits
+                yield hit_from_row(row, score, q.terms)
+                found += 1
+                if limit and found >= limit:
+                    return
 
 
-def _candidates(conn: sqlite3.Connection, q: Query, filters: Filters) -> list[tuple[int, float]]:
-    """(article id, score) of every article that may match, best first."""
+def _ranked(conn: sqlite3.Connection, q: Query, filters: Filters,
+            limit: int | None) -> Iterator[list[tuple[int, float]]]:
+    """Chunks of (article id, score) of the articles that may match, best first.
+
+    With a limit, SQLite returns the best ``limit + SLACK`` (a phrase of pairs can match across
+    punctuation, see digest/query.py, so a few may fail the exact check); in the rare case that
+    too many fail, the next, larger page is asked for.
+    """
+    sql, params = _candidates_sql(q, filters)
+    if not limit:
+        cursor = conn.execute(sql, params)
+        while rows := cursor.fetchmany(_CHUNK):
+            yield [(r[0], -r[1]) for r in rows]
+        return
+    offset, page = 0, limit + SLACK
+    while True:
+        rows = conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, page, offset]).fetchall()
+        for start in range(0, len(rows), _CHUNK):
+            yield [(r[0], -r[1]) for r in rows[start:start + _CHUNK]]
+        if len(rows) < page:
+            return
+        offset, page = offset + page, page * 4
+
+
+def _candidates_sql(q: Query, filters: Filters) -> tuple[str, list]:
+    """SQL selecting (article id, -score) of every article that may match, best first."""
     where, params = filters.sql()
     if q.fts is None:  # nothing to narrow by (one-character terms, only exclusions): scan
-        return [(r[0], 0.0) for r in conn.execute(
-            f"SELECT a.id FROM articles a JOIN issues i ON i.id = a.issue_id WHERE {where} "
-            "ORDER BY i.date DESC, i.id DESC, a.seq", params)]
+        # The exact test is done by SQLite here, so that a limit cuts after it.
+        cond, cond_params = q.sql("a.title", "a.body")
+        return (f"SELECT a.id, 0.0 FROM articles a JOIN issues i ON i.id = a.issue_id "
+                f"WHERE {where} AND {cond} ORDER BY i.date DESC, i.id DESC, a.seq",
+                [*params, *cond_params])
     # Only indexed articles have a body: without filters the FTS table alone answers.
     join = "" if filters == Filters() else (
         f"JOIN articles a ON a.id = f.rowid JOIN issues i ON i.id = a.issue_id AND {where}")
-    rows = conn.execute(
-        f"SELECT f.rowid, bm25(article_fts, {TITLE_WEIGHT}, 1.0) AS s FROM article_fts f "
-        f"{join} WHERE article_fts MATCH ? ORDER BY s", [*params, q.fts])
-    return [(r[0], -r[1]) for r in rows]  # bm25 is negative, lower is better
+    # bm25 is negative, lower is better; rowid breaks ties so that pages do not overlap.
+    return (f"SELECT f.rowid, bm25(article_fts, {TITLE_WEIGHT}, 1.0) AS s FROM article_fts f "
+            f"{join} WHERE article_fts MATCH ? ORDER BY s, f.rowid", [*params, q.fts])
 
 
 def _hit_rows(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, sqlite3.Row]:

@@ -239,6 +239,12 @@ class Library:
         at most ``limit``. Raises ``QueryError`` for a query that cannot be understood."""
         return _search.search(self._conn, query, filters, limit)
 
+    def iter_search(self, query: str, filters: Filters = NO_FILTERS,
+                    limit: int | None = None) -> Iterator:
+        """``search`` as an iterator: hits are read, checked and built as they are asked for,
+        so all the hits of a common term are never held at once."""
+        return _search.iter_search(self._conn, query, filters, limit)
+
     def trends(self, terms: Iterable[str], *, by=None, by_region: bool = False,
                filters: Filters = NO_FILTERS):
         """Articles matching each term per period (and region): see ``digest.trends``."""
