@@ -209,6 +209,29 @@ def test_rising_as_csv(folder):
         "数字化转型,55.6,3,3,4,9,癸"]
 
 
+def test_trends_and_rising_as_workbooks(folder, tmp_path):
+    import csv
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    out, rising = tmp_path / "trends.xlsx", tmp_path / "rising.xlsx"
+    result = trends_cli(folder, "养老", "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["trends"]
+    assert [c.value for c in ws[1]] == list(ROW_FIELDS)
+    want = list(csv.DictReader(io.StringIO(trends_cli(folder, "养老", "--format", "csv").stdout)))
+    got = [dict(zip(ROW_FIELDS, (c.value for c in line))) for line in ws.iter_rows(min_row=2)]
+    assert [(g["period"], g["count"], g["issues"], g["gap"]) for g in got] == [
+        (w["period"], int(w["count"]) if w["count"] else None, int(w["issues"]), w["gap"] == "True")
+        for w in want]
+    assert len(got) > 1 and any(g["gap"] for g in got)  # gaps stay empty cells, not zeros
+    result = trends_cli(folder, "--rising", "--by", "month", "--min-count", "2", "-f", "xlsx",
+                        "-o", str(rising))
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(rising)["rising"]
+    assert [c.value for c in ws[2]] == ["数字化转型", 55.6, 3, 3, 4, 9, "癸"]
+
+
 def test_a_bad_term_is_one_line_and_exit_2(folder):
     result = trends_cli(folder, "(生物医药")
     assert result.exit_code == 2

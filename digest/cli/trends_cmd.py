@@ -11,6 +11,7 @@ import typer
 from digest.cli import app
 from digest.cli.common import boundary, console, err, print_json, warn_all
 from digest.cli.library_cmds import filters, open_library
+from digest.cli.office_out import write_xlsx_records, xlsx_target
 from digest.cli.options import (
     BulletinOpt,
     Fmt,
@@ -20,6 +21,7 @@ from digest.cli.options import (
     SectionOpt,
     SinceOpt,
     UntilOpt,
+    XlsxOutputOpt,
     format_option,
     output_format,
 )
@@ -35,7 +37,8 @@ class By(str, Enum):
     region = "region"
 
 
-TrendsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json)
+TrendsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.xlsx,
+                             default_help="table on a terminal, else tsv; xlsx needs -o")
 
 
 @app.command("trends")
@@ -59,6 +62,7 @@ def trends_cmd(
     since: SinceOpt = None, until: UntilOpt = None,
     format: TrendsFormat = None,
     as_json: JsonOpt = False,
+    output: XlsxOutputOpt = None,
     plot: Annotated[Path | None, typer.Option(
         "--plot", metavar="FILE", help="Also draw a chart to FILE.png or FILE.svg "
         "(pip install 'digest[plot]').")] = None,
@@ -74,13 +78,14 @@ def trends_cmd(
     from digest.trends import Period
 
     fmt = output_format(format, as_json)
+    target = xlsx_target(fmt, output)
     period = next((Period(b.value) for b in by or () if b is not By.region), None)
     chosen = filters(region=region, section=section, bulletin=bulletin, since=since, until=until)
     if rising:
         with open_library(library) as lib:
             latest, found = lib.rising(by=period, filters=chosen, min_support=min_count,
                                        limit=limit)
-        return _show_rising(latest, found, fmt)
+        return _show_rising(latest, found, fmt, target)
     if not terms:
         raise typer.BadParameter("give at least one term, or --rising", param_hint="TERM")
     with open_library(library) as lib:
@@ -94,13 +99,15 @@ def trends_cmd(
         from digest.plot import plot_trends
 
         warn_all(plot_trends(trends, plot, share=share))
-    _show_trends(trends, fmt, share)
+    _show_trends(trends, fmt, share, target)
 
 
-def _show_trends(trends, fmt: Fmt, share: bool) -> None:
+def _show_trends(trends, fmt: Fmt, share: bool, target=None) -> None:
     from digest.trends import ROW_FIELDS, rows
 
     data = rows(trends)
+    if fmt is Fmt.xlsx:
+        return write_xlsx_records(target, data, sheet="trends")
     if fmt is Fmt.json:
         return print_json(data)
     if fmt is not Fmt.table:
@@ -152,13 +159,15 @@ def _cell(count, share: bool, top: float):
     return Text.assemble((BAR * width, "cyan"), " " if width else "", label)
 
 
-def _show_rising(latest, found, fmt: Fmt) -> None:
+def _show_rising(latest, found, fmt: Fmt, target=None) -> None:
     header = ("keyword", "growth_points", "latest", "latest_articles", "before",
               "before_articles", "example")
     rows = [(r.keyword, round(r.growth, 1), r.latest, r.latest_articles, r.before,
              r.before_articles, r.example) for r in found]
     if not found:
         err("No keyword rose in the latest period with enough articles (see --min-count).")
+    if fmt is Fmt.xlsx:
+        return write_xlsx_records(target, [dict(zip(header, r)) for r in rows], sheet="rising")
     if fmt is Fmt.json:
         return print_json({"latest": latest, "rising": [dict(zip(header, r)) for r in rows]})
     if fmt is not Fmt.table:
