@@ -298,14 +298,20 @@ def _join(row: list[Run]) -> RawLine:
         parts.append(run.text)
     chars = sum(len(r.text) for r in row)
     size = sum(r.size * len(r.text) for r in row) / max(chars, 1)
-    bold_chars = sum(len(r.text) for r in row if _is_bold(r.font))
-    # The line's font is the one most of its non-ASCII characters use: Latin and digits set
-    # in a Western face ("HK$80") do not change a Chinese line's style.
-    fonts: dict[str, int] = {}
+    # The line's font and weight are those of most of its non-ASCII characters: Latin and
+    # digits set in a Western face ("HK$80", maybe a bold one) do not change a Chinese line's
+    # style. (ASCII counts a hundredth, to decide a line of ASCII alone.)
+    fonts: dict[str, float] = {}
     for r in row:
-        fonts[r.font] = fonts.get(r.font, 0) + len(r.text) - len(r.text.encode("ascii", "ignore")) + 0.01
+        fonts[r.font] = fonts.get(r.font, 0) + _style_weight(r.text)
+    bold = sum(w for f, w in fonts.items() if _is_bold(f)) * 2 > sum(fonts.values())
     return RawLine("".join(parts), row[0].x, max(r.end for r in row), row[0].y, size,
-                   bold_chars * 2 > chars, _family(max(fonts, key=fonts.__getitem__)))
+                   bold, _family(max(fonts, key=fonts.__getitem__)))
+
+
+def _style_weight(text: str) -> float:
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    return len(text) - ascii_chars + 0.01 * ascii_chars
 
 
 @lru_cache(maxsize=256)

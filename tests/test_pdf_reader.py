@@ -31,3 +31,9 @@ def test_the_closing_glyph_of_a_fallback_pair_goes_to_the_line_end():
     rest = Run(262.0, 500.0, 18.0, "F1", "球营运商计划")
     quotes = Run(226.0, 500.0, 18.0, "F2", "“ ”")
     assert _join(_inlay([line, quotes, rest])).text.replace(" ", "") == "上海自贸区启动“全球营运商计划”"
+
+
+def test_a_bold_western_face_for_latin_does_not_make_a_chinese_line_bold():
+    cjk, latin = Run(100.0, 500.0, 18.0, "/A+DroidSansFallback", "超过"), Run(136.0, 500.0, 18.0, "/B+DejaVuSans-Bold", "HK$80")
+    assert _join([cjk, latin]).bold is False
+    assert _join([Run(100.0, 500.0, 18.0, "/B+DejaVuSans-Bold", "HK$80")]).bold is True
