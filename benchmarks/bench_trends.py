@@ -31,9 +31,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 from bench_library import ENV, variant
 

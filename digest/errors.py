@@ -98,6 +98,11 @@ class MissingExtraError(DigestError):
     exit_code = 5
 
 
+class OcrUnavailableError(MissingExtraError):
+    """Pages of a PDF need OCR (no text layer, or a garbage one) but the OCR extra is not
+    installed: ``pip install 'digest[ocr]'``."""
+
+
 class OutputError(DigestError):
     """The output (``-o`` or standard output) cannot be written there."""
 

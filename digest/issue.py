@@ -41,15 +41,17 @@ class _Title:
 
 
 def parse_issue(path: str | Path, *, password: str | None = None,
-                max_size: int | None = None) -> Issue:
+                max_size: int | None = None, ocr: str = "auto", jobs: int = 1, progress=None) -> Issue:
     """Read a bulletin issue (PDF or text extraction, or ``-`` for stdin) into its structure.
 
     ``max_size``: refuse a file larger than this many bytes (default ``DEFAULT_MAX_SIZE``).
+    ``ocr`` ("auto", "always", "never"): which PDF pages are read by OCR (the ``ocr`` extra);
+    ``jobs``: processes for OCR; ``progress(done, total)``: called after each OCR'd page.
     """
     from digest.source import DEFAULT_MAX_SIZE, read_document
 
-    return build_issue(read_document(path, password=password,
-                                     max_size=max_size or DEFAULT_MAX_SIZE))
+    return build_issue(read_document(path, password=password, max_size=max_size or DEFAULT_MAX_SIZE,
+                                     ocr=ocr, jobs=jobs, progress=progress))
 
 
 def parse_text(text: str, source: str = "-") -> Issue:
@@ -88,7 +90,7 @@ def build_issue(doc: Document) -> Issue:
                                 "no run of titled Chinese articles; is this a news bulletin?")
     return Issue(doc.source, doc.sha256, masthead, tuple(entries), tuple(articles),
                  pages=len(doc.pages), warnings=tuple(doc.warnings) + tuple(warnings),
-                 end_matter=end_matter)
+                 end_matter=end_matter, ocr_pages=doc.ocr_pages)
 
 
 # Without a TOC or a masthead, a bulletin still shows a run of at least this many articles

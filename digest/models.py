@@ -42,6 +42,17 @@ class Page:
 
 
 @dataclass(frozen=True)
+class OcrPage:
+    """A page read by OCR: its physical index (0-based), the mean confidence of its characters
+    (0–1), how many characters it has and how many of them were read with low confidence."""
+
+    index: int
+    confidence: float
+    chars: int
+    low_confidence: int
+
+
+@dataclass(frozen=True)
 class Document:
     """What the reading stage hands on: cleaned pages of one source file."""
 
@@ -50,6 +61,7 @@ class Document:
     pages: tuple[Page, ...]
     has_layout: bool  # True when lines carry size/centre/indent information (PDF input)
     warnings: tuple[str, ...] = ()
+    ocr_pages: tuple[OcrPage, ...] = ()  # the pages read by OCR, in page order
 
 
 @dataclass(frozen=True)
@@ -117,3 +129,4 @@ class Issue:
     end_matter: tuple[str, ...] = ()
     # The regional grouping (groupings.tsv) the issue is about, set by ``digest.enrich``.
     home: str | None = None
+    ocr_pages: tuple[OcrPage, ...] = ()  # the pages read by OCR, in page order

@@ -121,6 +121,56 @@ def read_pdf(data: bytes, source: str, password: str | None = None,
     return pages
 
 
+@dataclass(frozen=True)
+class PageScan:
+    """What OCR needs of a page: its size in points and, when the page is one image that
+    fills it (as a scanner writes a page), that image as stored (JPEG, or PNG from pypdf)."""
+
+    index: int
+    width: float
+    height: float
+    image: bytes | None  # None: render the page instead
+    has_images: bool  # any image at all: a page without one and without text is blank
+
+
+# A scanned page's image has the page's proportions; a picture on a text page does not.
+IMAGE_FILLS_PAGE = 0.02
+
+
+def page_scans(data: bytes, source: str, password: str | None, indices: list[int]) -> list[PageScan]:
+    """The size and, where there is one, the page-filling image of the pages ``indices``."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    with _pypdf_warnings():
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            _unlock(reader, source, password)
+            return [_page_scan(reader.pages[i], i) for i in indices]
+        except (EncryptedError, InputError):
+            raise
+        except (PyPdfError, *_DAMAGE) as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise InputError(f"{source}: the images of its scanned pages cannot be read ({reason}); "
+                             "try re-saving it from a PDF viewer") from exc
+
+
+def _page_scan(page, index: int) -> PageScan:
+    box = page.cropbox
+    width, height = float(box.width), float(box.height)
+    resources = page.get("/Resources")
+    xobjects = resources.get("/XObject", {}) if resources else {}
+    has_images = any(xobjects[k].get_object().get("/Subtype") == "/Image" for k in xobjects)
+    image = None
+    if has_images and not page.get("/Rotate", 0) and len(xobjects) == 1:
+        found = page.images
+        if len(found) == 1:
+            w, h = found[0].image.size
+            if abs(w / h - width / height) <= IMAGE_FILLS_PAGE * width / height:
+                image = found[0].data
+    return PageScan(index, width, height, image, has_images)
+
+
 def _repair_warning(caught: list[str]) -> str:
     shown = "; ".join(dict.fromkeys(caught[:MAX_REPAIRS_SHOWN]))
     more = f" and {len(caught) - MAX_REPAIRS_SHOWN} more" if len(caught) > MAX_REPAIRS_SHOWN else ""
@@ -185,7 +235,12 @@ def _read_page(page) -> RawPage:
         runs.append(Run(start, y, size, font, text, reported_x=x))
 
     page.extract_text(visitor_text=visit)
-    return RawPage(tuple(_lines(_dedupe(runs))))
+    return page_from_runs(_dedupe(runs))
+
+
+def page_from_runs(runs: list[Run]) -> RawPage:
+    """Runs from any reader (this one, OCR) grouped into lines, top to bottom."""
+    return RawPage(tuple(_lines(runs)))
 
 
 def _dedupe(runs: list[Run]) -> list[Run]:

@@ -9,23 +9,51 @@ Input is bounded: only regular files and stdin are read. A FIFO, a device (``/de
 socket is refused after a ``stat``, without opening it (opening a FIFO for reading blocks until
 a writer comes). A file larger than ``max_size`` bytes is refused before it is read; stdin is
 read up to ``max_size`` bytes and refused past that.
+
+A PDF page whose text layer is missing (a scan) or garbage (mostly private-use characters,
+U+FFFD or mojibake that ``text.repair_mojibake`` cannot mend) is read by OCR (``digest.ocr``,
+the optional extra) under ``OcrMode.AUTO``; the other pages keep their text layer, so a
+scanned cover over a text body is still one issue. OCR'd pages become the same positioned
+lines as text-layer pages, before page furniture and geometry are worked out, so the rest
+of reading and the structure stage never know which pages were scanned.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 
-from digest.errors import InputError, NoTextError, TooLargeError
-from digest.models import Document
+from digest.errors import InputError, NoTextError, OcrUnavailableError, TooLargeError
+from digest.models import Document, OcrPage
 
 PDF_MAGIC = b"%PDF-"
 # A page with fewer extracted characters than this on average has no real text layer.
 MIN_CHARS_PER_PAGE = 20
+# A single page with fewer characters than this has no text layer (a footer alone is "— 3 —").
+PAGE_MIN_CHARS = 10
+# A page whose characters are mostly (more than this share) unreadable has a garbage layer.
+GARBAGE_SHARE = 0.5
+# Private use, U+FFFD, and Latin-1 letters left after the mojibake repair (· and × are real).
+_UNREADABLE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\ufffd\x80-\xb6\xb8-\xd6\xd8-\xff]")
+# A page read with a mean confidence below this is worth a warning.
+WEAK_OCR = 0.85
+
+Progress = Callable[[int, int], None]
+
+
+class OcrMode(str, Enum):
+    """Which PDF pages are read by OCR."""
+
+    AUTO = "auto"  # pages with no text layer, or a garbage one
+    ALWAYS = "always"  # every page, whatever its text layer says
+    NEVER = "never"  # none: a scan is an error
 # Bulletins are a few MB; a scanned issue with its images can reach a hundred. 256 MiB leaves
 # room for those while stopping /dev/zero-like input before it exhausts memory.
 DEFAULT_MAX_SIZE = 256 * 1024 * 1024
@@ -143,8 +171,13 @@ def _decode(data: bytes, codec: str, source: str) -> str:
 
 
 def read_document(path: str | Path, *, password: str | None = None,
-                  max_size: int = DEFAULT_MAX_SIZE) -> Document:
-    """Read a PDF or text file into cleaned pages (footers removed, page numbers learned)."""
+                  max_size: int = DEFAULT_MAX_SIZE, ocr: OcrMode | str = OcrMode.AUTO,
+                  jobs: int = 1, progress: Progress | None = None) -> Document:
+    """Read a PDF or text file into cleaned pages (footers removed, page numbers learned).
+
+    ``ocr`` says which PDF pages are read by OCR, ``jobs`` how many processes share them;
+    ``progress(done, total)`` is called after each OCR'd page.
+    """
     from digest import pages
 
     data, source = read_bytes(path, max_size)
@@ -156,9 +189,13 @@ def read_document(path: str | Path, *, password: str | None = None,
 
         repairs: list[str] = []
         raw_pages = read_pdf(data, source, password, repairs)
-        _require_text(raw_pages, source)
+        if not raw_pages:
+            raise InputError(f"{source}: the PDF has no pages")
+        mode = OcrMode(ocr)
+        raw_pages, ocr_pages, notes = _with_ocr(raw_pages, data, source, password, mode, jobs, progress)
+        _require_text(raw_pages, source, mode, ocr_pages)
         doc = pages.from_pdf(raw_pages, source, sha)
-        return replace(doc, warnings=(*repairs, *doc.warnings)) if repairs else doc
+        return replace(doc, ocr_pages=ocr_pages, warnings=(*repairs, *notes, *doc.warnings))
     if data[:1024].lstrip().startswith(b"%PDF"):
         raise InputError(f"{source}: looks like a damaged PDF; re-save it from a PDF viewer")
     if _is_binary(data):
@@ -188,10 +225,64 @@ def _binary_kind(data: bytes) -> str:
     return next((kind for magic, kind in _MAGIC if data.startswith(magic)), "unknown format")
 
 
-def _require_text(raw_pages, source: str) -> None:
-    if not raw_pages:
-        raise InputError(f"{source}: the PDF has no pages")
+def _require_text(raw_pages, source: str, mode: OcrMode, ocr_pages) -> None:
     chars = sum(len(line.text.strip()) for p in raw_pages for line in p.lines)
-    if chars < MIN_CHARS_PER_PAGE * len(raw_pages):
-        raise NoTextError(f"{source}: the PDF has no text layer (a scanned document?); "
-                          "run OCR on it first, e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`")
+    if chars >= MIN_CHARS_PER_PAGE * len(raw_pages):
+        return
+    if mode is OcrMode.NEVER:
+        raise NoTextError(f"{source}: the PDF has no text layer (a scanned document?); read it by "
+                          "OCR with --ocr auto (needs pip install 'digest[ocr]')")
+    if ocr_pages:
+        raise NoTextError(f"{source}: the PDF has no text layer, and OCR found next to no text on "
+                          "its pages either; is it a bulletin?")
+    raise NoTextError(f"{source}: the PDF has no text layer and no scanned page images (blank "
+                      "pages?): there is nothing to read")
+
+
+def _unreadable(page) -> bool:
+    """No text layer, or a garbage one."""
+    from digest.text import clean_line
+
+    text = "".join(clean_line(line.text) for line in page.lines).replace(" ", "")
+    if len(text) < PAGE_MIN_CHARS:
+        return True
+    return len(_UNREADABLE_RE.findall(text)) > GARBAGE_SHARE * len(text)
+
+
+def _with_ocr(raw_pages: list, data: bytes, source: str, password: str | None, mode: OcrMode,
+              jobs: int, progress: Progress | None) -> tuple[list, tuple[OcrPage, ...], tuple[str, ...]]:
+    """The pages with those that need it read by OCR; their OCR facts; warnings."""
+    if mode is OcrMode.NEVER:
+        return raw_pages, (), ()
+    from digest.pdf import page_scans
+
+    wanted = [i for i, p in enumerate(raw_pages) if mode is OcrMode.ALWAYS or _unreadable(p)]
+    scans = page_scans(data, source, password, wanted) if wanted else []
+    # Under auto, a page with neither text nor an image is blank: nothing to read.
+    scans = [s for s in scans if mode is OcrMode.ALWAYS or s.has_images or raw_pages[s.index].lines]
+    if not scans:
+        return raw_pages, (), ()
+    from digest import ocr
+
+    try:
+        ocr.require_engine()
+    except OcrUnavailableError:
+        if mode is OcrMode.ALWAYS or len(scans) == len(raw_pages):
+            raise OcrUnavailableError(f"{source}: {_pages(scans)} no readable text layer (a scanned "
+                                      "document?); to read it by OCR: pip install 'digest[ocr]'") from None
+        return raw_pages, (), (f"{_pages(scans)} no readable text layer and were skipped; "
+                               "to read them by OCR: pip install 'digest[ocr]'",)
+    results = ocr.read_scans(data, password, scans, jobs=jobs, progress=progress)
+    pages = list(raw_pages)
+    for index, result in results.items():
+        pages[index] = result.page
+    infos = tuple(results[i].info for i in sorted(results))
+    notes = tuple(f"page {p.index + 1} was read by OCR with a mean confidence of only {p.confidence:.2f}; "
+                  "check its text" for p in infos if p.chars and p.confidence < WEAK_OCR)
+    return pages, infos, notes
+
+
+def _pages(scans) -> str:
+    if len(scans) == 1:
+        return f"page {scans[0].index + 1} has"
+    return f"{len(scans)} pages have"

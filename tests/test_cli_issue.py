@@ -109,7 +109,7 @@ def bad_files(tmp_path_factory):
     ("damaged.pdf", "the PDF is damaged and cannot be read"),
     ("image.pdf", "neither a PDF nor text"),
     ("locked.pdf", "the PDF is encrypted; give its password with --password"),
-    ("scan.pdf", "the PDF has no text layer (a scanned document?); run OCR on it first"),
+    ("scan.pdf", "the PDF has no text layer and no scanned page images (blank pages?)"),
     ("prose.txt", "no table of contents and no article titles found"),
     ("missing.pdf", "no such file"),
 ])

@@ -189,3 +189,19 @@ def progress(total: int, description: str):
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err_console(), transient=True, disable=not sys.stderr.isatty(),
     )
+
+
+def page_callback(bar, label: str = "OCR"):
+    """A core ``progress(done, total)`` callback that shows pages on the progress ``bar``."""
+    task = None
+
+    def callback(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done, total=total)
+        if done >= total:
+            bar.remove_task(task)
+            task = None
+
+    return callback

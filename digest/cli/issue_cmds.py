@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from digest.cli import app
 from digest.cli.common import (
     boundary,
     console,
+    page_callback,
     print_json,
     progress,
     table,
@@ -25,6 +27,8 @@ from digest.cli.options import (
     JsonOpt,
     LibraryOpt,
     MaxSizeOpt,
+    OcrJobsOpt,
+    OcrOpt,
     OutputOpt,
     PasswordOpt,
     RegionOpt,
@@ -36,6 +40,7 @@ from digest.cli.options import (
     output_format,
 )
 from digest.errors import UsageError
+from digest.source import OcrMode
 
 IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
                                          metavar="ISSUE", show_default=False)]
@@ -48,7 +53,7 @@ ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, def
 @boundary
 def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
         password: PasswordOpt = None, output: XlsxOutputOpt = None,
-        max_size: MaxSizeOpt = None) -> None:
+        max_size: MaxSizeOpt = None, ocr: OcrOpt = OcrMode.AUTO, jobs: OcrJobsOpt = 1) -> None:
     """Rebuild an issue's table of contents from its body.
 
     Shows the masthead, then every article by section with the page it really starts on,
@@ -61,7 +66,9 @@ def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
 
     fmt = output_format(format, json, piped=Fmt.text)
     target = xlsx_target(fmt, output, [issue])
-    parsed = parse_issue(issue, password=password, max_size=max_size)
+    with progress(1, "OCR") as bar:
+        parsed = parse_issue(issue, password=password, max_size=max_size, ocr=ocr, jobs=jobs,
+                             progress=page_callback(bar))
     if fmt == Fmt.json:
         return print_json(render.toc_json(parsed))
     if fmt == Fmt.xlsx:
@@ -97,6 +104,8 @@ def export(
     raw: RawOpt = False,
     password: PasswordOpt = None,
     max_size: MaxSizeOpt = None,
+    ocr: OcrOpt = OcrMode.AUTO,
+    jobs: OcrJobsOpt = 1,
     query: Annotated[str | None, typer.Option("--query", metavar="QUERY", help=(
         "With no files: only library articles matching QUERY (as in `digest search`)."))] = None,
     region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
@@ -147,7 +156,8 @@ def export(
         with progress(len(issues), "Reading issues") as bar:
             task = bar.add_task("Reading issues", total=len(issues))
             for path in issues:
-                parsed = read_issue(path, password=password, max_size=max_size, home=home)
+                parsed = read_issue(path, password=password, max_size=max_size, home=home, ocr=ocr,
+                                    jobs=jobs, progress=page_callback(bar, f"OCR {os.path.basename(path)}"))
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)

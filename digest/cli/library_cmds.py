@@ -34,6 +34,7 @@ from digest.cli.options import (
     LibraryOpt,
     LimitOpt,
     MaxSizeOpt,
+    OcrOpt,
     PasswordOpt,
     RegionOpt,
     SectionOpt,
@@ -44,6 +45,7 @@ from digest.cli.options import (
     output_format,
 )
 from digest.errors import QueryError
+from digest.source import OcrMode
 
 RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.xlsx,
                            default_help="table on a terminal, else tsv; xlsx needs -o")
@@ -108,6 +110,7 @@ def add_cmd(
         "better copy: a text layer over OCR, then more articles matched to the TOC, then fewer "
         "warnings.")] = False,
     max_size: MaxSizeOpt = None,
+    ocr: OcrOpt = OcrMode.AUTO,
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -118,7 +121,7 @@ def add_cmd(
     """
     with open_library(library, create=True) as lib, _progress_callback("Adding") as callback:
         result = lib.add_paths(paths, jobs=jobs, password=password, replace=replace,
-                               max_size=max_size,
+                               max_size=max_size, ocr=ocr,
                                progress_callback=callback)
     for o in result.failed:
         err(f"Error: {o.message}")

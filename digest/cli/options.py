@@ -37,6 +37,7 @@ from typing import Annotated
 import typer
 
 from digest.errors import DigestError, UsageError
+from digest.source import OcrMode
 
 
 class Fmt(str, Enum):
@@ -177,3 +178,9 @@ SinceOpt = Annotated[str | None, typer.Option(
 UntilOpt = Annotated[str | None, typer.Option(
     "--until", metavar="DATE", show_default=False,
     help="Only issues dated on or before DATE (YYYY[-MM[-DD]]).")]
+OcrOpt = Annotated[OcrMode, typer.Option(
+    "--ocr", case_sensitive=False,
+    help="Read scanned pages by OCR (needs pip install 'digest[ocr]'): auto, pages without a "
+    "usable text layer; always, every page; never, none.")]
+OcrJobsOpt = Annotated[int, typer.Option(
+    "--jobs", "-j", min=1, metavar="N", help="OCR pages in N processes.")]

@@ -37,9 +37,34 @@ def _page(n: int | None) -> str:
     return "" if n is None else str(n)
 
 
+def ocr_line(issue: Issue) -> str | None:
+    """Which pages were read by OCR and how surely: "OCR: pages 1–4, mean confidence 0.98"."""
+    if not issue.ocr_pages:
+        return None
+    numbers = [p.index + 1 for p in issue.ocr_pages]
+    chars = sum(p.chars for p in issue.ocr_pages)
+    mean = sum(p.confidence * p.chars for p in issue.ocr_pages) / chars if chars else 0.0
+    low = sum(p.low_confidence for p in issue.ocr_pages)
+    return (f"OCR: {_ranges(numbers)}, mean confidence {mean:.2f}, "
+            f"{low} of {chars} characters low-confidence")
+
+
+def _ranges(numbers: list[int]) -> str:
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+    return ("page " if len(numbers) == 1 else "pages ") + text
+
+
 def toc_plain(issue: Issue) -> str:
     """The rebuilt TOC as tab-separated lines under a masthead line and section headings."""
     out = [masthead_line(issue.masthead, issue.source)]
+    if ocr := ocr_line(issue):
+        out.append(ocr)
     section = object()
     for a in issue.articles:
         if a.section != section:
@@ -54,7 +79,10 @@ def toc_table(issue: Issue):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=masthead_line(issue.masthead, issue.source), title_justify="left")
+    title = masthead_line(issue.masthead, issue.source)
+    if ocr := ocr_line(issue):
+        title += "\n" + ocr
+    table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right", style="dim")
     table.add_column("Title", overflow="fold")
     table.add_column("Page", justify="right")
@@ -87,5 +115,8 @@ def toc_json(issue: Issue) -> dict:
                       "match": None if a.match is None else round(a.match, 1),
                       "status": a.status.value} for a in issue.articles],
         "end_matter": list(issue.end_matter),
+        # Physical pages (1-based) read by OCR, with the mean confidence of their characters.
+        "ocr_pages": [{"page": p.index + 1, "confidence": p.confidence, "chars": p.chars,
+                       "low_confidence": p.low_confidence} for p in issue.ocr_pages],
         "warnings": list(issue.warnings),
     }

@@ -8,13 +8,15 @@ from typing import Annotated
 import typer
 
 from digest.cli import app
-from digest.cli.common import boundary, console, warn_all
+from digest.cli.common import boundary, console, page_callback, progress, warn_all
 from digest.cli.office_out import binary_target
 from digest.cli.options import (
     Fmt,
     HomeOpt,
     JsonOpt,
     MaxSizeOpt,
+    OcrJobsOpt,
+    OcrOpt,
     OutputOpt,
     PasswordOpt,
     RegionOpt,
@@ -22,6 +24,7 @@ from digest.cli.options import (
     output_format,
 )
 from digest.errors import UsageError
+from digest.source import OcrMode
 
 MIN_CHARS = 20  # below this not even a short sentence fits; the summary would be all "…"
 
@@ -44,6 +47,8 @@ def summary(
     password: PasswordOpt = None,
     output: OutputOpt = None,
     max_size: MaxSizeOpt = None,
+    ocr: OcrOpt = OcrMode.AUTO,
+    jobs: OcrJobsOpt = 1,
 ) -> None:
     """Digest issues by region: per article its title, page, summary and keywords.
 
@@ -76,11 +81,12 @@ def summary(
     if max_chars < MIN_CHARS:
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
-    for path in issues:
-        issue = read_issue(path, password=password, max_size=max_size, max_chars=max_chars,
-                           home=home)
-        warn_all(issue.warnings, issue.source)
-        parsed.append(issue)
+    with progress(len(issues), "OCR") as bar:
+        for path in issues:
+            issue = read_issue(path, password=password, max_size=max_size, max_chars=max_chars,
+                               home=home, ocr=ocr, jobs=jobs, progress=page_callback(bar))
+            warn_all(issue.warnings, issue.source)
+            parsed.append(issue)
     groups = report.group_by_region(parsed, region or ())
     if fmt == Fmt.docx:
         from digest.docx_report import write_docx

@@ -106,19 +106,20 @@ def file_sha256(path: Path, max_size: int | None = None) -> str:
     return digest.hexdigest()
 
 
-def parse_file(path: str | Path, password: str | None = None, max_size: int | None = None
-               ) -> Issue:
-    """Read one issue file and enrich it (regions, keywords, summaries), as it is stored."""
+def parse_file(path: str | Path, password: str | None = None, max_size: int | None = None,
+               ocr: str = "auto") -> Issue:
+    """Read one issue file and enrich it (regions, keywords, summaries), as it is stored.
+    Scanned pages are read by OCR as ``ocr`` says (see ``digest.source.OcrMode``)."""
     from digest.enrich import read_issue
 
-    return read_issue(path, password=password, max_size=max_size)
+    return read_issue(path, password=password, max_size=max_size, ocr=ocr)
 
 
-def _parse_or_message(path: str, password: str | None, max_size: int | None = None
-                      ) -> Issue | str:
+def _parse_or_message(path: str, password: str | None, max_size: int | None = None,
+                      ocr: str = "auto") -> Issue | str:
     """``parse_file`` for a worker process: an error comes back as its message."""
     try:
-        return parse_file(path, password, max_size)
+        return parse_file(path, password, max_size, ocr)
     except DigestError as exc:
         return str(exc)
     except MemoryError:
@@ -127,15 +128,15 @@ def _parse_or_message(path: str, password: str | None, max_size: int | None = No
         return f"{path}: unexpected {type(exc).__name__}: {exc} (please report it)"
 
 
-def parse_all(paths: list[str], jobs: int, password: str | None, max_size: int | None = None
-              ) -> Iterator[tuple[str, object]]:
+def parse_all(paths: list[str], jobs: int, password: str | None, max_size: int | None = None,
+              ocr: str = "auto") -> Iterator[tuple[str, object]]:
     """(path, Issue or error message) for each file, in the order given, parsed in ``jobs``
     processes. In order, so that which of two copies of an issue is stored first does not
     depend on which worker finished first."""
     if jobs <= 1 or len(paths) <= 1:
-        yield from ((p, _parse_or_message(p, password, max_size)) for p in paths)
+        yield from ((p, _parse_or_message(p, password, max_size, ocr)) for p in paths)
         return
-    yield from _in_order(_parse_in_pool(paths, jobs, password, max_size), paths)
+    yield from _in_order(_parse_in_pool(paths, jobs, password, max_size, ocr), paths)
 
 
 def _in_order(results: Iterator[tuple[str, object]], order: list[str]):
@@ -149,12 +150,12 @@ def _in_order(results: Iterator[tuple[str, object]], order: list[str]):
             nxt = next(wanted, None)
 
 
-def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: int | None):
+def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: int | None, ocr: str = "auto"):
     ctx = multiprocessing.get_context("spawn")  # why not fork or forkserver: module docstring
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
     finished = False
     try:
-        futures = {pool.submit(_parse_or_message, p, password, max_size): p for p in paths}
+        futures = {pool.submit(_parse_or_message, p, password, max_size, ocr): p for p in paths}
         for future in cf.as_completed(futures):
             yield futures[future], future.result()
         finished = True

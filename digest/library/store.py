@@ -89,7 +89,7 @@ class Library:
 
     def add_paths(self, paths: Iterable[str | os.PathLike], *, jobs: int = 1,
                   password: str | None = None, replace: bool = False,
-                  max_size: int | None = None,
+                  max_size: int | None = None, ocr: str = "auto",
                   progress_callback: ProgressCallback | None = None) -> AddResult:
         """Parse and store every issue file in ``paths`` (files, folders, globs).
 
@@ -107,7 +107,7 @@ class Library:
         total = len(done) + len(todo)
         for n, outcome in enumerate(done, 1):
             report(progress_callback, outcome, n, total)
-        for path, parsed in parse_all(list(todo), jobs, password, max_size):
+        for path, parsed in parse_all(list(todo), jobs, password, max_size, ocr):
             done.append(self._store_parsed(path, todo[path], parsed, replace))
             report(progress_callback, done[-1], len(done), total)
         order = {str(p): n for n, p in enumerate(files)}

@@ -1,0 +1,344 @@
+"""Scanned pages read by OCR into the positioned lines the PDF reader produces.
+
+Only this module imports the OCR extra (rapidocr-onnxruntime, numpy, Pillow, pypdfium2), and it
+is imported only when a page needs OCR, so ``digest --help`` and text PDFs never load it.
+
+**Engine.** RapidOCR runs PaddleOCR's PP-OCRv4 Chinese detection (DB) and recognition (CRNN +
+CTC) models on ONNX Runtime on the CPU; the models ship inside the wheel, nothing is fetched at
+run time. The angle classifier is not used: a page is upright or within a degree of it.
+
+**Page image.** A scanned page is one image that fills the page: pypdf hands it over as the
+scanner stored it (``pdf.page_scans``), so it is decoded once and never resampled by a
+renderer. Any other page (a text layer in fonts that come out as garbage, vector drawings, a
+picture on part of the page, a rotated page) is rendered with PDFium through pypdfium2: it is
+the renderer of Chrome, ships as a wheel (no subprocess, unlike poppler's pdftoppm; no AGPL,
+unlike Ghostscript), honours /Rotate and the crop box, and renders exactly what a viewer shows.
+
+**Resolution.** Detection and recognition need different pixels. Detection (DB) finds the lines
+of a page as well with its long side at ``DET_LONG_SIDE`` px as at 2000+ and costs a quarter as
+much (benchmarks/bench_ocr.py, --det); so it runs on a downscaled copy and its boxes are scaled
+back. Recognition crops each line from the page image and resizes the crop to 48 px high: a
+line of body text is 30–45 px high at 150–200 dpi, so pages above ``REC_MAX_DPI`` are scaled
+down first, and nothing is ever scaled up.
+
+**Geometry.** Box corners become points on the page (the image spans the page box). A page
+scanned slightly crooked is deskewed in coordinates, not pixels: the median slope of its long
+boxes is the skew, and every box is rotated back around the page centre, so that margins and
+indents line up as in a text layer (at 1°, a margin drifts by 14 pt over an A4 page, more than
+an em). Box height stands in for the font size (``SIZE_PER_BOX_HEIGHT``), box left and right
+for the line's x0 and x1, the box middle for its baseline; dark, thick strokes (Hei titles)
+count as bold. The boxes then go through ``pdf.page_from_runs``, which groups the runs of any
+reader into lines, so everything after this module is the one structure stage.
+
+**Confidence.** Every recognised character keeps its CTC probability. Characters below
+``LOW_CONFIDENCE`` are kept (a dubious character is still better than a hole in a title) and
+counted per page; the page's mean confidence goes on the Document and the Issue.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import statistics
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from digest.errors import OcrUnavailableError
+from digest.models import OcrPage
+from digest.pdf import PageScan, RawPage, Run, page_from_runs
+from digest.text import width
+
+# Detection's input, long side in px: lines are found alike from 960 up; 1280 keeps the
+# small print (page numbers, dates under the masthead) that 960 starts to lose.
+DET_LONG_SIDE = 1280
+# Recognition reads 48-px-high crops: more than 200 dpi only costs time.
+REC_MAX_DPI = 200
+# Pages without a usable embedded image are rendered at this resolution.
+RENDER_DPI = 200
+# OCR box height (points) × this = the font size the text layer would report; measured on
+# the sample layouts (body 12–16 pt, titles 17–18 pt, masthead 40 pt).
+SIZE_PER_BOX_HEIGHT = 0.88
+# Sizes within this share of the page's body size are the body size (see _sized); lines of at
+# least BODY_MIN_EM are body text, whose median size is the body size.
+SIZE_JITTER = 0.08
+BODY_MIN_EM = 8
+# Ink outside detected boxes (see _residual): gaps under this many line heights join, and a
+# group between these fractions of a line's height may be text (a digit is about 0.6).
+RESIDUAL_JOIN_EM = 1.0
+RESIDUAL_MIN_HEIGHT = 0.35
+RESIDUAL_MAX_HEIGHT = 1.5
+RESIDUAL_BOX_GROW = 0.25  # detected boxes are blanked this much (line heights) beyond their edge
+RESIDUAL_PAD = 0.2  # a found group is read with this much margin (line heights)
+# Boxes at least this many times longer than high give the page's skew.
+SKEW_MIN_ASPECT = 4.0
+# A character recognised with a probability below this is low-confidence.
+LOW_CONFIDENCE = 0.8
+# Share of dark pixels in a line's box above which the line is set in a heavy (Hei) face,
+# relative to the page's median line; Song/Ming body text is lighter.
+BOLD_INK_RATIO = 1.35
+DARK = 128  # grey level below which a pixel is ink
+FAINT = 192  # ... or faint ink, when looking for small print the detector missed
+# Recognition confuses these with the punctuation of Chinese text (丶 is a radical).
+CONFUSABLES = str.maketrans({"丶": "、"})
+
+# Two or more leader dots of any kind, perhaps spaced, before an optional number at the end.
+_LEADER_RUN_RE = re.compile(r"(?:[.·．…⋯・] ?){2,}(?=\s*\d{0,4}\s*$)")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    page: RawPage
+    info: OcrPage
+
+
+def require_engine() -> None:
+    """Raise OcrUnavailableError unless the OCR extra is installed."""
+    try:
+        import numpy  # noqa: F401
+        import pypdfium2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise OcrUnavailableError(f"OCR needs the optional extra ({exc.name} is missing): "
+                                  "pip install 'digest[ocr]'") from None
+
+
+def read_scans(data: bytes, password: str | None, scans: list[PageScan], *, jobs: int = 1,
+               progress: Progress | None = None) -> dict[int, OcrResult]:
+    """OCR the given pages, ``jobs`` processes at a time; page index → result."""
+    require_engine()
+    images = [(scan, _image(data, password, scan)) for scan in scans]
+    results: dict[int, OcrResult] = {}
+    done = 0
+    if jobs <= 1 or len(images) <= 1:
+        for scan, image in images:
+            results[scan.index] = ocr_page(scan, image)
+            done += 1
+            if progress:
+                progress(done, len(images))
+        return results
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_single_threaded) as pool:
+        futures = [pool.submit(ocr_page, scan, image) for scan, image in images]
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.info.index] = result
+            done += 1
+            if progress:
+                progress(done, len(images))
+    return results
+
+
+def _single_threaded() -> None:
+    os.environ["DIGEST_OCR_THREADS"] = "1"  # processes share the cores; one thread each
+
+
+def _image(data: bytes, password: str | None, scan: PageScan):
+    """The page as a grayscale PIL image: its own image if it is one, else rendered."""
+    import io
+
+    from PIL import Image
+
+    if scan.image is not None:
+        img = Image.open(io.BytesIO(scan.image))
+        img.load()
+        return img.convert("L")
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data, password=password)
+    try:
+        page = doc[scan.index]
+        return page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    import logging
+
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = int(os.environ.get("DIGEST_OCR_THREADS", "0")) or min(os.cpu_count() or 1, 4)
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    # limit_type "min" with a tiny limit: the detector takes the image at the size given
+    # (rounded to 32 px); this module chooses that size.
+    return RapidOCR(det_limit_type="min", det_limit_side_len=32, intra_op_num_threads=threads,
+                    inter_op_num_threads=1, use_cls=False)
+
+
+def ocr_page(scan: PageScan, image) -> OcrResult:
+    """One page image → its lines as the PDF reader would give them, and its confidence."""
+    import numpy as np
+
+    image = _fit(image, scan.width, REC_MAX_DPI)
+    gray = np.asarray(image)
+    boxes = _detect(gray)
+    boxes += _residual(gray, boxes)
+    if not boxes:
+        return OcrResult(RawPage(()), OcrPage(scan.index, 0.0, 0, 0))
+    eng = _engine()
+    rgb = np.repeat(gray[:, :, None], 3, axis=2)
+    crops = eng.get_crop_img_list(rgb, boxes)
+    recognised, _ = eng.text_rec(crops, True)
+    texts = [(_leaders(_quotes(r[0].translate(CONFUSABLES))), r[2][4] if r[0] else []) for r in recognised]
+    scale = scan.width / gray.shape[1]
+    runs = _runs(boxes, texts, gray, scale, scan.height)
+    confs = [c for _, cs in texts for c in cs]
+    info = OcrPage(scan.index, round(statistics.fmean(confs), 4) if confs else 0.0, len(confs),
+                   sum(c < LOW_CONFIDENCE for c in confs))
+    return OcrResult(_sized(page_from_runs(runs)), info)
+
+
+def _leaders(text: str) -> str:
+    """Dot leaders as recognition reads them (". .", "···．", "……") become "……" when they
+    end the text or stand before its closing page number, so that the TOC sees leaders."""
+    return _LEADER_RUN_RE.sub("……", text)
+
+
+def _quotes(text: str) -> str:
+    """Curly double quotes paired within a line: recognition often reads both as the opening
+    one (or as a straight quote): “…“ and “…" become “…”."""
+    out, open_ = [], False
+    for ch in text:
+        if ch in "“”\"":
+            ch = "”" if open_ else ("“" if ch != "”" or "”" in text[len(out) + 1:] else "”")
+            open_ = ch == "“"
+        out.append(ch)
+    return "".join(out)
+
+
+def _sized(page: RawPage) -> RawPage:
+    """Font sizes as steady as a text layer's.
+
+    A box's height varies with what the line holds (an opening quote sits high, "一、" is
+    flat) by up to a fifth; its width over its characters' widths is right for unspaced lines
+    and too large for justified ones. The smaller of the two is the better estimate, and a
+    line within ``SIZE_JITTER`` of the page's body size is given that size, so that only
+    type that really is larger (titles, mastheads) stands out.
+    """
+    sized = [replace(line, size=min(line.size, (line.x1 - line.x0) / max(width(line.text.replace(" ", "")), 1.0)))
+             for line in page.lines]
+    long = [line.size for line in sized if width(line.text) >= BODY_MIN_EM]
+    if not long:
+        return RawPage(tuple(sized))
+    body = statistics.median(long)
+    return RawPage(tuple(replace(line, size=body) if abs(line.size / body - 1) < SIZE_JITTER else line
+                         for line in sized))
+
+
+def _fit(image, width_pt: float, max_dpi: float):
+    """Scale down (never up) to ``max_dpi``."""
+    from PIL import Image
+
+    limit = width_pt / 72 * max_dpi
+    if image.width <= limit * 1.05:
+        return image
+    factor = limit / image.width
+    return image.resize((round(image.width * factor), round(image.height * factor)), Image.LANCZOS)
+
+
+def _detect(gray) -> list:
+    """Text line boxes (4 corners each, page image px), found on a downscaled copy."""
+    import cv2
+    import numpy as np
+
+    eng = _engine()
+    h, w = gray.shape
+    factor = min(1.0, DET_LONG_SIDE / max(h, w))
+    small = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA) \
+        if factor < 1 else gray
+    boxes, _ = eng.text_det(np.repeat(small[:, :, None], 3, axis=2))
+    if boxes is None or len(boxes) == 0:
+        return []
+    return list(eng.sorted_boxes(np.asarray(boxes, dtype=np.float32) / factor))
+
+
+def _residual(gray, boxes) -> list:
+    """Boxes for the print the detector left out.
+
+    PP-OCR's detector gives no probability at all to some print that matters here: a lone
+    page number in a footer ("— 3 —"), and the page number after a TOC entry's dot leaders.
+    So the ink outside the detected boxes is looked at the classic way: connected blobs of
+    (faint) ink, of a character's height, joined along the line across gaps under an em, are
+    read too. Dust, rules, dashes and leader dots are lower than any digit and drop out, so
+    a TOC entry comes out "title 3" and a footer "3", forms both later stages know.
+    """
+    import cv2
+    import numpy as np
+
+    if not boxes:
+        return []
+    line = statistics.median(_height(b) for b in boxes)
+    ink = (gray < FAINT).astype(np.uint8)
+    for b in boxes:  # a little beyond each box: the edges of its last glyph are not new print
+        centre = b.mean(axis=0)
+        grown = centre + (b - centre) * (1 + RESIDUAL_BOX_GROW * line / max(_height(b), 1.0))
+        cv2.fillPoly(ink, [np.round(grown).astype(np.int32)], 0)
+    # Thin strokes of small print break up in a blurred scan: join them up and down.
+    ink = cv2.dilate(ink, np.ones((3, 1), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    chars = sorted((x, y, x + w, y + h) for x, y, w, h, _ in stats[1:count]
+                   if RESIDUAL_MIN_HEIGHT * line <= h <= RESIDUAL_MAX_HEIGHT * line and w <= 2 * line)
+    groups: list[list[float]] = []
+    for x0, y0, x1, y1 in chars:
+        for g in groups:
+            overlap = min(g[3], y1) - max(g[1], y0)
+            if overlap > 0.5 * min(g[3] - g[1], y1 - y0) and x0 - g[2] <= RESIDUAL_JOIN_EM * line:
+                g[:] = [min(g[0], x0), min(g[1], y0), max(g[2], x1), max(g[3], y1)]
+                break
+        else:
+            groups.append([x0, y0, x1, y1])
+    pad = RESIDUAL_PAD * line
+    return [np.array([[x0 - pad, y0 - pad], [x1 + pad, y0 - pad], [x1 + pad, y1 + pad], [x0 - pad, y1 + pad]],
+                     dtype=np.float32) for x0, y0, x1, y1 in groups]
+
+
+def _height(box) -> float:
+    return math.hypot(box[3][0] - box[0][0], box[3][1] - box[0][1])
+
+
+def _skew(boxes) -> float:
+    """The page's skew in radians: the median slope of its long boxes' top edges."""
+    slopes = []
+    for b in boxes:
+        dx, dy = b[1][0] - b[0][0], b[1][1] - b[0][1]
+        height = math.hypot(b[3][0] - b[0][0], b[3][1] - b[0][1])
+        if dx > SKEW_MIN_ASPECT * max(height, 1.0):
+            slopes.append(math.atan2(dy, dx))
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def _runs(boxes, texts, gray, scale: float, page_height: float) -> list[Run]:
+    import numpy as np
+
+    angle = _skew(boxes)
+    cos, sin = math.cos(angle), math.sin(angle)
+    cy, cx = gray.shape[0] / 2, gray.shape[1] / 2
+    ink = [_ink(gray, b) for b in boxes]
+    typical_ink = statistics.median(ink) if ink else 0.0
+    runs = []
+    for box, (text, _), share in zip(boxes, texts, ink):
+        text = text.strip()
+        if not text:
+            continue
+        pts = np.asarray(box, dtype=np.float64)
+        xs = cx + (pts[:, 0] - cx) * cos + (pts[:, 1] - cy) * sin
+        ys = cy - (pts[:, 0] - cx) * sin + (pts[:, 1] - cy) * cos
+        size = (ys.max() - ys.min()) * scale * SIZE_PER_BOX_HEIGHT
+        bold = typical_ink and share > BOLD_INK_RATIO * typical_ink
+        run = Run(float(xs.min() * scale), float(page_height - ys.mean() * scale), float(size),
+                  "OCR-Bold" if bold else "OCR", text, reported_x=float(xs.min() * scale))
+        run.end = float(xs.max() * scale)  # the box's real right edge, not an estimate
+        runs.append(run)
+    return runs
+
+
+def _ink(gray, box) -> float:
+    """Share of dark pixels inside a box's bounding rectangle."""
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    patch = gray[max(int(min(ys)), 0):int(max(ys)) + 1, max(int(min(xs)), 0):int(max(xs)) + 1]
+    return float((patch < DARK).mean()) if patch.size else 0.0

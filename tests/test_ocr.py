@@ -1,0 +1,189 @@
+"""Scanned issues read by OCR into the same structure as text PDFs.
+
+The OCR tests need the ``ocr`` extra (CI installs it) and are skipped without it. OCR is slow
+on a shared machine, so each scanned document is read once per session (fixtures) and the
+tests look at the result from several sides.
+"""
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SAMPLES, truth
+from typer.testing import CliRunner
+
+from digest.cli import app
+from digest.models import Status
+from digest.pdf import RawLine, RawPage
+from digest.source import OcrMode, _unreadable
+from digest.text import compact
+
+SCANS = REPO / "tests" / "data" / "scans"
+SCAN = SCANS / "small-150dpi.pdf"
+
+
+def needs_ocr():
+    pytest.importorskip("rapidocr_onnxruntime")
+    pytest.importorskip("pypdfium2")
+
+
+def scan_truth() -> dict:
+    return json.loads((SCANS / "small-150dpi.truth.json").read_text("utf-8"))
+
+
+def similarity(a: str, b: str) -> float:
+    from rapidfuzz.fuzz import ratio
+
+    return ratio(compact(a), compact(b)) / 100
+
+
+@pytest.fixture(scope="session")
+def scanned():
+    needs_ocr()
+    from digest.issue import parse_issue
+
+    seen = []
+    issue = parse_issue(SCAN, progress=lambda done, total: seen.append((done, total)))
+    return issue, seen
+
+
+@pytest.fixture(scope="session")
+def mixed_pdf(tmp_path_factory) -> Path:
+    """The sample issue with its first page (masthead and TOC) replaced by a scan of it."""
+    needs_ocr()
+    from pypdf import PdfReader, PdfWriter
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from make_scans import scan_pdf
+
+    original = PdfReader(SAMPLES / "issue-200.pdf")
+    first = PdfWriter()
+    first.add_page(original.pages[0])
+    buf = io.BytesIO()
+    first.write(buf)
+    scanned_first = PdfReader(io.BytesIO(scan_pdf(buf.getvalue(), 200, seed=1)))
+    mixed = PdfWriter()
+    mixed.add_page(scanned_first.pages[0])
+    for page in original.pages[1:]:
+        mixed.add_page(page)
+    path = tmp_path_factory.mktemp("mixed") / "issue-200-mixed.pdf"
+    with path.open("wb") as out:
+        mixed.write(out)
+    return path
+
+
+@pytest.fixture(scope="session")
+def mixed(mixed_pdf):
+    from digest.issue import parse_issue
+
+    return parse_issue(mixed_pdf)
+
+
+def test_scanned_issue_end_to_end(scanned):
+    issue, _ = scanned
+    want = scan_truth()
+    m = issue.masthead
+    assert (m.bulletin, m.year, m.number, m.publisher, m.date.isoformat()) == (
+        "长三角每周要讯", 2020, 200, "浙江省人民政府驻上海办事处", "2020-12-18")
+    assert [(a.section, compact(a.title), a.page, a.toc_page, a.status) for a in issue.articles] == [
+        (a["section"], compact(a["title"]), a["page"], a["toc_page"], Status.OK) for a in want["articles"]]
+    assert [(e.section, compact(e.title), e.page) for e in issue.toc] == [
+        (e["section"], compact(e["title"]), e["page"]) for e in want["toc"]]
+    for got, expected in zip(issue.articles, want["articles"]):
+        assert len(got.body) == len(expected["body"])
+        assert similarity("".join(got.body), "".join(expected["body"])) >= 0.97
+
+
+def test_scanned_issue_says_which_pages_were_ocrd(scanned):
+    issue, seen = scanned
+    assert [p.index for p in issue.ocr_pages] == [0, 1, 2, 3]
+    assert all(0.9 < p.confidence <= 1 and p.chars > 100 for p in issue.ocr_pages)
+    assert all(0 <= p.low_confidence < p.chars for p in issue.ocr_pages)
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]  # progress, page by page
+
+
+def test_toc_json_lists_ocr_pages(scanned, monkeypatch):
+    from digest.cli import render
+
+    data = render.toc_json(scanned[0])
+    assert [p["page"] for p in data["ocr_pages"]] == [1, 2, 3, 4]
+    assert render.ocr_line(scanned[0]).startswith("OCR: pages 1–4, mean confidence 0.9")
+
+
+def test_mixed_issue_parses_as_one(mixed):
+    want = truth("issue-200.pdf")
+    assert [p.index for p in mixed.ocr_pages] == [0]  # only the scanned cover was OCR'd
+    assert (mixed.masthead.bulletin, mixed.masthead.number) == ("长三角每周要讯", 200)
+    assert [(a.section, compact(a.title), a.page, a.toc_page) for a in mixed.articles] == [
+        (a["section"], compact(a["title"]), a["page"], a["toc_page"]) for a in want["articles"]]
+
+
+def test_library_stores_a_scanned_issue_once(mixed_pdf, tmp_path):
+    runner = CliRunner()
+    first = runner.invoke(app, ["add", str(mixed_pdf), "--library", str(tmp_path), "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)[0]["articles"] == 22
+    again = runner.invoke(app, ["add", str(mixed_pdf), "--library", str(tmp_path), "--json"])
+    assert json.loads(again.stdout)[0]["outcome"] == "skipped"
+
+
+def test_ocr_never_on_a_scan_is_one_clear_error():
+    result = CliRunner().invoke(app, ["toc", str(SCAN), "--ocr", "never"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: small-150dpi.pdf: the PDF has no text layer (a scanned document?); read it by OCR "
+        "with --ocr auto (needs pip install 'digest[ocr]')"]
+
+
+def test_missing_extra_is_one_line_naming_the_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if not installed
+    result = CliRunner().invoke(app, ["toc", str(SCAN)])
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "Error: small-150dpi.pdf: 4 pages have no readable text layer (a scanned document?); "
+        "to read it by OCR: pip install 'digest[ocr]'"]
+
+
+def test_text_pdfs_never_load_ocr(monkeypatch):
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    from digest.issue import parse_issue
+
+    assert parse_issue(SAMPLES / "issue-200.pdf").ocr_pages == ()
+
+
+def line(text: str) -> RawLine:
+    return RawLine(text, 0.0, 100.0, 0.0, 10.0, False)
+
+
+@pytest.mark.parametrize(("texts", "unreadable"), [
+    (["— 3 —"], True),  # a footer alone: no text layer
+    (["上海启动生物医药和文化产业两大市级基金"], False),
+    (["\ue010\ue011\ue012\ue013\ue014\ue015\ue016\ue017\ue018\ue019上海"], True),  # private use
+    (["\ufffd" * 12 + "上海启动"], True),
+    (["上海启动生物医药产业·······3"], False),  # leaders are Latin-1 but real
+    (["Ä¿Â¼"], True),  # too short anyway
+])
+def test_unreadable_pages(texts, unreadable):
+    assert _unreadable(RawPage(tuple(line(t) for t in texts))) is unreadable
+
+
+def test_quotes_paired_within_a_line():
+    from digest.ocr import _quotes
+
+    assert _quotes("“长三角“在上海") == "“长三角”在上海"
+    assert _quotes('“G60"产品') == "“G60”产品"
+    assert _quotes("上海”。") == "上海”。"  # closes a quote opened on the line before
+
+
+def test_ocr_mode_values():
+    assert [m.value for m in OcrMode] == ["auto", "always", "never"]
+
+
+def test_leaders_as_recognised_become_leaders():
+    from digest.ocr import _leaders
+
+    assert _leaders("发布聚焦智能航运五大领域···．12") == "发布聚焦智能航运五大领域……12"
+    assert _leaders("集聚基金规模已突破千亿元. .10") == "集聚基金规模已突破千亿元……10"
+    assert _leaders("版本1.2.3") == "版本1.2.3"
