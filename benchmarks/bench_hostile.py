@@ -8,8 +8,9 @@ Cases (generated in a temporary folder from the committed sample text, nothing c
 
 Each is run as `digest toc FILE -f tsv` (reading, clean-up, pages, TOC, titles, paragraphs)
 and, with --export, `digest export FILE -f jsonl` (plus enrichment: sentences, jieba,
-regions, summaries). Wall time and the child's peak RSS come from wait4(); times are also
-given as a ratio to the baseline measured in the same run, since the machine is shared.
+regions, summaries). Wall time, CPU time (user + system: what load from other processes
+does not inflate) and the child's peak RSS come from wait4(); times are also given as a ratio
+to the baseline measured in the same run, since the machine is shared.
 Goals (issue 12): the 1 MB line well under 10 s; both grow linearly with input size.
 
     python benchmarks/bench_hostile.py [--export] [--skip-50mb] [--timeout 900]
@@ -47,8 +48,8 @@ def big_text(folder: Path, size: int) -> Path:
     return path
 
 
-def run(args: list[str], timeout: float) -> tuple[float, int, int | None]:
-    """(seconds, peak RSS in MB, exit code or None on timeout) of one digest process."""
+def run(args: list[str], timeout: float) -> tuple[float, float, int, int | None]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code or None on timeout)."""
     start = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "digest", "-q", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -57,11 +58,13 @@ def run(args: list[str], timeout: float) -> tuple[float, int, int | None]:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return time.monotonic() - start, usage.ru_maxrss // 1024, proc.returncode
+            return (time.monotonic() - start, usage.ru_utime + usage.ru_stime,
+                    usage.ru_maxrss // 1024, proc.returncode)
         if time.monotonic() > deadline:
             proc.kill()
             _, _, usage = os.wait4(proc.pid, 0)
-            return time.monotonic() - start, usage.ru_maxrss // 1024, None
+            return (time.monotonic() - start, usage.ru_utime + usage.ru_stime,
+                    usage.ru_maxrss // 1024, None)
         time.sleep(0.05)
 
 
@@ -79,15 +82,15 @@ def main() -> None:
         cases = [("sample", SAMPLE), ("line-1MB", long_line_issue(folder, 1_000_000))]
         if not opts.skip_50mb:
             cases.append(("text-50MB", big_text(folder, 50_000_000)))
-        print(f"{'case':<10} {'command':<7} {'size':>9} {'seconds':>8} {'x sample':>9} "
-              f"{'peak MB':>8} {'exit':>5}")
+        print(f"{'case':<10} {'command':<7} {'size':>9} {'wall s':>7} {'cpu s':>6} "
+              f"{'cpu x sample':>12} {'peak MB':>8} {'exit':>5}")
         for name, argv in commands:
             base = None
             for case, path in cases:
-                seconds, peak, code = run([a.format(path) for a in argv], opts.timeout)
-                base = base or seconds
+                wall, cpu, peak, code = run([a.format(path) for a in argv], opts.timeout)
+                base = base or cpu
                 size = f"{path.stat().st_size / 1e6:.2f} MB"
-                print(f"{case:<10} {name:<7} {size:>9} {seconds:8.1f} {seconds / base:9.1f} "
+                print(f"{case:<10} {name:<7} {size:>9} {wall:7.1f} {cpu:6.1f} {cpu / base:12.1f} "
                       f"{peak:8d} {'hang' if code is None else code:>5}", flush=True)
 
 
