@@ -29,7 +29,9 @@ from pathlib import Path
 from digest import gazetteer, tablecache
 
 # The dictionary (with the gazetteer's words) and the IDF table, cached in the user cache folder.
-FREQ_FILE, IDF_FILE = "jieba-dict.table", "jieba-idf.table"
+# Each file name carries a hash of its key, so that two versions of digest (or of jieba, or of
+# the gazetteer) sharing one cache folder keep a file each instead of rebuilding each other's.
+FREQ_FILE, IDF_FILE = "jieba-dict-{}.table", "jieba-idf-{}.table"
 CACHE_VERSION = 1  # bump when what is cached changes meaning
 # Frequency given to a gazetteer name missing from jieba's dictionary. High enough that the name
 # beats the pieces it would otherwise be cut into (临港 + 新 + 片区), far below everyday function
@@ -86,6 +88,10 @@ def _freq_key(jieba, words: list[str]) -> str:
             f"words {digest} freq {USER_WORD_FREQ}")
 
 
+def _named(pattern: str, key: str) -> str:
+    return pattern.format(hashlib.sha256(key.encode("utf-8")).hexdigest()[:12])
+
+
 def _build_freq(jieba, words: list[str]) -> tuple[dict[str, int], dict]:
     """jieba's prefix dictionary with the gazetteer's words added, built from dict.txt."""
     tk = jieba.Tokenizer()
@@ -101,7 +107,8 @@ def _build_freq(jieba, words: list[str]) -> tuple[dict[str, int], dict]:
 def _freq_table() -> tablecache.LazyTable:
     jieba = _jieba()
     words = gazetteer.load().words()
-    return tablecache.load(cache_dir(), FREQ_FILE, key=_freq_key(jieba, words), kind="q",
+    key = _freq_key(jieba, words)
+    return tablecache.load(cache_dir(), _named(FREQ_FILE, key), key=key, kind="q",
                            build=lambda: _build_freq(jieba, words))
 
 
@@ -152,6 +159,6 @@ def jieba_idf() -> tuple[Mapping[str, float], float]:
     jieba = _jieba()
     path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
     key = f"idf {CACHE_VERSION} jieba {jieba.__version__} {_source_stamp(path)}"
-    table = tablecache.load(cache_dir(), IDF_FILE, key=key, kind="d",
+    table = tablecache.load(cache_dir(), _named(IDF_FILE, key), key=key, kind="d",
                             build=lambda: _build_idf(path))
     return table, table.meta["median"]
