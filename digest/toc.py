@@ -182,7 +182,7 @@ def _read(lines: list[Line], start: int, style: _Style) -> Toc:
             entries.append(toc_entry(section, _join(pending, parsed.title), parsed.page))
             pending = []
         elif _is_tail(parsed, i, entries, pending, bare_at):
-            entries[-1] = _with_tail(entries[-1], lines[i - 1].text, parsed)
+            entries[-1] = _with_tail(entries, lines[i - 1].text, parsed, style)
         elif parsed.kind == "entry":
             section = _flush_section(pending, section)
             entries.append(toc_entry(section, _join(pending, parsed.title), parsed.page))
@@ -240,8 +240,16 @@ def _is_tail(parsed: _Parsed, i: int, entries: list[TocEntry], pending: list[str
     return short_entry or (parsed.kind == "number" and parsed.page is not None)
 
 
-def _with_tail(entry: TocEntry, first: str, tail: _Parsed) -> TocEntry:
-    """The entry whose first line ended in a number, with its tail: the number was text."""
+def _with_tail(entries: list[TocEntry], first: str, tail: _Parsed, style: _Style) -> TocEntry:
+    """The entry whose first line ended in a number, with its tail: the number was text, or,
+    where the tail is digits alone that cannot be a page in order ("…修复1" / "0"), the first
+    digits of a page number split over two lines."""
+    entry = entries[-1]
+    before = next((e.page for e in reversed(entries[:-1]) if e.page is not None), 0)
+    if tail.kind == "number" and entry.page is not None and tail.page is not None and tail.page < before:
+        split = int(f"{entry.page}{tail.page}")
+        if before <= split <= style.max_page:
+            return replace(entry, page=split)
     title = _join([entry.title + _trailing_number(first)], tail.title)
     return replace(entry, title=title, page=tail.page)
 

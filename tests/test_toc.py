@@ -126,3 +126,11 @@ def test_a_numbered_entry_wrapped_under_a_hanging_indent():
           Line("惠州大亚湾石化区吸引港资企业投资新材料项目", 0), Line("近日，一批项目签约落地，总投资超过八十亿港元。", 0)]
     assert [e.title for e in find_toc(ls).entries] == ["惠州大亚湾石化区吸引港资企业投资新材料项目总投资超过HK$80 亿",
                                                        "中山、江门联合打造先进装备制造带"]
+
+
+def test_a_page_number_split_over_two_lines():
+    ls = lines("目录", "青海海南州光伏产业园装机容量突破1500万千瓦 9", "山东东营黄河三角洲自然保护区开展鸟类栖息地修复1", "0",
+               "宁夏引黄灌区推广高效节水灌溉 11", *BODY)
+    assert entries(find_toc(ls, max_page=12)) == [
+        (None, "青海海南州光伏产业园装机容量突破1500万千瓦", 9), (None, "山东东营黄河三角洲自然保护区开展鸟类栖息地修复", 10),
+        (None, "宁夏引黄灌区推广高效节水灌溉", 11)]
