@@ -14,12 +14,16 @@ picture on part of the page, a rotated page) is rendered with PDFium through pyp
 the renderer of Chrome, ships as a wheel (no subprocess, unlike poppler's pdftoppm; no AGPL,
 unlike Ghostscript), honours /Rotate and the crop box, and renders exactly what a viewer shows.
 
-**Resolution.** Detection and recognition need different pixels. Detection (DB) finds the lines
-of a page as well with its long side at ``DET_LONG_SIDE`` px as at 2000+ and costs a quarter as
-much (benchmarks/bench_ocr.py, --det); so it runs on a downscaled copy and its boxes are scaled
-back. Recognition crops each line from the page image and resizes the crop to 48 px high: a
-line of body text is 30–45 px high at 150–200 dpi, so pages above ``REC_MAX_DPI`` are scaled
+**Resolution.** Detection and recognition need different pixels. On A4 pages at 200 dpi (2339
+px high) the detector (DB) found the same lines with the long side at 960 or 1280 px as at full
+size, but for a lone footer that the residual pass below reads anyway; its work grows with the
+pixels, so at ``DET_LONG_SIDE`` = 1280 it does about 30% of the full-size work. So detection
+runs on a downscaled copy and its boxes are scaled back. Recognition crops each line from
+the page image and resizes the crop to 48 px high: a line of body text is 30–45 px high at 150–200 dpi, so pages above ``REC_MAX_DPI`` are scaled
 down first, and nothing is ever scaled up.
+
+**Dust.** Specks smaller than a dot of print with no ink near them are whitened first: read as
+a quote or a dot, a speck in an indent hides the indent and makes the line look like a title.
 
 **Geometry.** Box corners become points on the page (the image spans the page box). A page
 scanned slightly crooked is deskewed in coordinates, not pixels: the median slope of its long
@@ -79,13 +83,20 @@ LOW_CONFIDENCE = 0.8
 # Share of dark pixels in a line's box above which the line is set in a heavy (Hei) face,
 # relative to the page's median line; Song/Ming body text is lighter.
 BOLD_INK_RATIO = 1.35
+# Dust: a blob of ink at most this wide and high (points) with no other ink this near.
+SPECK_PT = 1.6
+SPECK_CLEAR_PT = 6.0
 DARK = 128  # grey level below which a pixel is ink
 FAINT = 192  # ... or faint ink, when looking for small print the detector missed
 # Recognition confuses these with the punctuation of Chinese text (丶 is a radical).
 CONFUSABLES = str.maketrans({"丶": "、"})
 
 # Two or more leader dots of any kind, perhaps spaced, before an optional number at the end.
-_LEADER_RUN_RE = re.compile(r"(?:[.·．…⋯・] ?){2,}(?=\s*\d{0,4}\s*$)")
+# Or one dot left of them between the title's last character and the page number.
+_LEADER_RUN_RE = re.compile(r"(?:[.·．…⋯・] ?){2,}(?=\s*\d{0,4}\s*$)"
+                            r"|(?<=[\u4e00-\u9fff”」》）)]) ?[.·．] ?(?=\d{1,4}\s*$)")
+
+_LONE_DASH_RE = re.compile(r"(?<=[\u4e00-\u9fff])[—―](?=[\u4e00-\u9fff])")
 
 Progress = Callable[[int, int], None]
 
@@ -175,7 +186,7 @@ def ocr_page(scan: PageScan, image) -> OcrResult:
     import numpy as np
 
     image = _fit(image, scan.width, REC_MAX_DPI)
-    gray = np.asarray(image)
+    gray = _despeckle(np.asarray(image), image.width / scan.width)
     boxes = _detect(gray)
     boxes += _residual(gray, boxes)
     if not boxes:
@@ -184,13 +195,23 @@ def ocr_page(scan: PageScan, image) -> OcrResult:
     rgb = np.repeat(gray[:, :, None], 3, axis=2)
     crops = eng.get_crop_img_list(rgb, boxes)
     recognised, _ = eng.text_rec(crops, True)
-    texts = [(_leaders(_quotes(r[0].translate(CONFUSABLES))), r[2][4] if r[0] else []) for r in recognised]
+    texts = [(_tidy(r[0]), r[2][4] if r[0] else []) for r in recognised]
     scale = scan.width / gray.shape[1]
     runs = _runs(boxes, texts, gray, scale, scan.height)
     confs = [c for _, cs in texts for c in cs]
     info = OcrPage(scan.index, round(statistics.fmean(confs), 4) if confs else 0.0, len(confs),
                    sum(c < LOW_CONFIDENCE for c in confs))
     return OcrResult(_sized(page_from_runs(runs)), info)
+
+
+def _tidy(text: str) -> str:
+    """What recognition gets wrong about Chinese punctuation, put right where it is certain."""
+    return _leaders(_dashes(_quotes(text.translate(CONFUSABLES))))
+
+
+def _dashes(text: str) -> str:
+    """A dash between two ideographs is the Chinese dash "——", which recognition reads as one."""
+    return _LONE_DASH_RE.sub("——", text)
 
 
 def _leaders(text: str) -> str:
@@ -216,18 +237,51 @@ def _sized(page: RawPage) -> RawPage:
 
     A box's height varies with what the line holds (an opening quote sits high, "一、" is
     flat) by up to a fifth; its width over its characters' widths is right for unspaced lines
-    and too large for justified ones. The smaller of the two is the better estimate, and a
+    and too large for justified ones. The smaller of the two is the better estimate (width
+    only on lines of ``BODY_MIN_EM`` or more: on a short line the blank half of a "。" or a
+    quote is a large share), and a
     line within ``SIZE_JITTER`` of the page's body size is given that size, so that only
     type that really is larger (titles, mastheads) stands out.
     """
-    sized = [replace(line, size=min(line.size, (line.x1 - line.x0) / max(width(line.text.replace(" ", "")), 1.0)))
-             for line in page.lines]
+    # Leaders once more on whole lines: a title's box and its page number's are read apart.
+    lines = [replace(line, text=_leaders(line.text)) for line in page.lines]
+    sized = [replace(line, size=min(line.size, (line.x1 - line.x0) / width(line.text.replace(" ", ""))))
+             if width(line.text.replace(" ", "")) >= BODY_MIN_EM else line for line in lines]
     long = [line.size for line in sized if width(line.text) >= BODY_MIN_EM]
     if not long:
         return RawPage(tuple(sized))
     body = statistics.median(long)
     return RawPage(tuple(replace(line, size=body) if abs(line.size / body - 1) < SIZE_JITTER else line
                          for line in sized))
+
+
+def _despeckle(gray, px_per_pt: float):
+    """The page without dust: specks of ink smaller than ``SPECK_PT`` with no other ink within
+    ``SPECK_CLEAR_PT`` are whitened. Recognition reads a speck in an indent or a margin as a
+    quote or a dot, and a speck before a paragraph's first line hides its indent. A decimal
+    point or a dot of punctuation sits beside its characters and stays."""
+    import cv2
+    import numpy as np
+
+    ink = (gray < FAINT).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    limit = SPECK_PT * px_per_pt
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= limit) & (stats[:, cv2.CC_STAT_HEIGHT] <= limit)
+    small[0] = False  # the background
+    if not small.any():
+        return gray
+    reach = max(int(SPECK_CLEAR_PT * px_per_pt), 1)
+    alone = np.zeros(count, bool)
+    for k in np.flatnonzero(small):  # dust has no ink near it, not even other dots (leaders)
+        x, y, w, h = stats[k, :4]
+        y0, x0 = max(y - reach, 0), max(x - reach, 0)
+        window = labels[y0:y + h + reach, x0:x + w + reach]
+        alone[k] = not ((window != 0) & (window != k)).any()
+    if not alone.any():
+        return gray
+    clean = gray.copy()
+    clean[alone[labels]] = 255
+    return clean
 
 
 def _fit(image, width_pt: float, max_dpi: float):

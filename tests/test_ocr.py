@@ -190,3 +190,25 @@ def test_leaders_as_recognised_become_leaders():
     assert _leaders("发布聚焦智能航运五大领域···．12") == "发布聚焦智能航运五大领域……12"
     assert _leaders("集聚基金规模已突破千亿元. .10") == "集聚基金规模已突破千亿元……10"
     assert _leaders("版本1.2.3") == "版本1.2.3"
+
+
+def test_recognition_slips_in_chinese_punctuation_put_right():
+    from digest.ocr import _tidy
+
+    assert _tidy("短板与对策—基于全省") == "短板与对策——基于全省"  # 一 dash read for ——
+    assert _tidy("一、协同丶聚集") == "一、协同、聚集"  # the radical 丶 for 、
+    assert _tidy("G60—A") == "G60—A"  # not between ideographs
+
+
+def test_dust_alone_is_whitened_and_print_stays():
+    import numpy as np
+
+    from digest.ocr import _despeckle
+
+    page = np.full((200, 200), 255, np.uint8)
+    page[50:52, 50:52] = 0  # a speck, nothing near
+    page[100:130, 100:130] = 0  # a character
+    page[131:133, 133:135] = 0  # a dot beside it (a decimal point)
+    clean = _despeckle(page, px_per_pt=2.78)
+    assert clean[50:52, 50:52].min() == 255
+    assert clean[100:130, 100:130].max() == 0 and clean[131:133, 133:135].max() == 0
