@@ -122,3 +122,60 @@ COMMANDS = sorted(app.registered_commands and [c.name or c.callback.__name__
 def test_help_shows_plain_metavars(command):
     text = digest(command, "--help").stdout
     assert "<list[" not in text and "[[" not in text and "{" not in text.splitlines()[0]
+
+
+# --- exit codes and completion ------------------------------------------------------------------
+
+def error_classes(cls=None) -> list[type]:
+    from digest.errors import DigestError
+
+    cls = cls or DigestError
+    return [cls] + [c for sub in cls.__subclasses__() for c in error_classes(sub)]
+
+
+def test_every_error_class_has_a_listed_exit_code():
+    from digest.errors import EXIT_CODES
+
+    assert {c.exit_code for c in error_classes()} <= set(EXIT_CODES)
+
+
+def test_help_lists_every_exit_code():
+    from digest.errors import EXIT_CODES
+
+    text = digest("--help").stdout
+    listed = text[text.index("Exit codes:"):].splitlines()[1:]
+    assert [ln.split(None, 1) for ln in listed if ln.strip()] == [
+        [str(code), meaning] for code, meaning in EXIT_CODES.items()]
+
+
+def test_the_readme_table_of_exit_codes_is_the_one_in_errors_py():
+    from conftest import REPO
+
+    from digest.errors import EXIT_CODES
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    table = readme[readme.index("| code | meaning |"):].split("\n\n", 1)[0].splitlines()[2:]
+    rows = [[cell.strip() for cell in row.strip("|").split("|")] for row in table]
+    assert rows == [[str(code), meaning] for code, meaning in EXIT_CODES.items()]
+
+
+def complete(words: str) -> list[str]:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("digest")
+    if not script.exists():
+        pytest.skip("digest is not installed")
+    env = dict(os.environ, _DIGEST_COMPLETE="complete_bash", COMP_WORDS=words,
+               COMP_CWORD=str(len(words.split()) - (0 if words.endswith(" ") else 1)))
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60)
+    return done.stdout.split()
+
+
+def test_shell_completion_offers_commands_formats_and_regions():
+    assert complete("digest sum") == ["summary"]
+    assert complete("digest summary --format ") == ["table", "text", "md", "json"]
+    assert complete("digest search 养老 -r 江") == ["江苏", "江西"]
+    assert "--install-completion" in digest("--help").stdout

@@ -11,19 +11,22 @@ from typing import Annotated
 import typer
 
 from digest.cli.common import state
-from digest.cli.helpfmt import App
+from digest.cli.helpfmt import App, exit_codes_epilog
 from digest.cli.plain_values import PlainValuesGroup
 
 app = App(
     name="digest",
     help="Read Chinese government news bulletins: rebuilt tables of contents, per-region "
     "digests, a searchable library of issues, and exports.\n\n"
-    "Example: digest toc samples/issue-200.pdf",
+    "Example: digest toc --example",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    # --install-completion / --show-completion. Costs nothing at start-up: typer.main imports
+    # its completion module whether or not it is used.
+    add_completion=True,
     rich_markup_mode=None,
     cls=PlainValuesGroup,  # plain values without importing pydantic: see plain_values.py
+    epilog=exit_codes_epilog(),
 )
 
 

@@ -56,6 +56,15 @@ class Command(TyperCommand):
                     formatter.write_dl(rows)
 
 
+def exit_codes_epilog() -> str:
+    """The exit codes of ``digest.errors.EXIT_CODES`` as a help epilog (kept as laid out)."""
+    from digest.errors import EXIT_CODES
+
+    width = max(len(str(code)) for code in EXIT_CODES)
+    lines = [f"  {code:<{width}}  {meaning}" for code, meaning in EXIT_CODES.items()]
+    return "\b\nExit codes:\n" + "\n".join(lines)
+
+
 class App(typer.Typer):
     """A Typer whose commands render their help with ``Command``."""
 

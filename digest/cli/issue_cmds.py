@@ -22,6 +22,7 @@ from digest.cli.library_cmds import filters, library_rows
 from digest.cli.office_out import binary_target, write_xlsx_records, xlsx_target
 from digest.cli.options import (
     BulletinOpt,
+    ExampleOpt,
     Fmt,
     HomeOpt,
     JsonOpt,
@@ -38,12 +39,14 @@ from digest.cli.options import (
     XlsxOutputOpt,
     format_option,
     output_format,
+    with_example,
 )
 from digest.errors import UsageError
 from digest.source import OcrMode
 
-IssueArg = Annotated[str, typer.Argument(help="A bulletin issue: PDF, text extraction, or - for stdin.",
-                                         metavar="ISSUE", show_default=False)]
+IssueArg = Annotated[str | None, typer.Argument(
+    help="A bulletin issue: PDF, text extraction, or - for stdin.", metavar="ISSUE",
+    show_default=False)]
 TocFormat = format_option(Fmt.table, Fmt.text, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.xlsx,
                           default_help="table on a terminal, else text; xlsx needs -o")
 ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, default_help="csv; xlsx needs -o")
@@ -51,23 +54,26 @@ ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, def
 
 @app.command()
 @boundary
-def toc(issue: IssueArg, format: TocFormat = None, json: JsonOpt = False,
-        password: PasswordOpt = None, output: XlsxOutputOpt = None,
+def toc(issue: IssueArg = None, example: ExampleOpt = False, format: TocFormat = None,
+        json: JsonOpt = False, password: PasswordOpt = None, output: XlsxOutputOpt = None,
         max_size: MaxSizeOpt = None, ocr: OcrOpt = OcrMode.AUTO, jobs: OcrJobsOpt = 1) -> None:
     """Rebuild an issue's table of contents from its body.
 
     Shows the masthead, then every article by section with the page it really starts on,
     the page the printed TOC claims, and whether the printed TOC is right.
 
-    Example: digest toc samples/issue-200.pdf
+    Example: digest toc --example
     """
     from digest.cli import render
     from digest.issue import parse_issue
 
     fmt = output_format(format, json, piped=Fmt.text)
-    target = xlsx_target(fmt, output, [issue])
+    paths = with_example([issue] if issue else [], example)
+    if len(paths) > 1:
+        raise UsageError("give one ISSUE file or --example, not both")
+    target = xlsx_target(fmt, output, paths)
     with progress(1, "OCR") as bar:
-        parsed = parse_issue(issue, password=password, max_size=max_size, ocr=ocr, jobs=jobs,
+        parsed = parse_issue(paths[0], password=password, max_size=max_size, ocr=ocr, jobs=jobs,
                              progress=page_callback(bar))
     if fmt == Fmt.json:
         return print_json(render.toc_json(parsed))
@@ -97,6 +103,7 @@ def export(
     issues: Annotated[list[str] | None, typer.Argument(
         help="Issue files (PDF or text); none: the articles of the library.", metavar="[ISSUE]...",
         show_default=False)] = None,
+    example: ExampleOpt = False,
     format: ExportFormat = None,
     json: JsonOpt = False,
     output: OutputOpt = None,
@@ -121,16 +128,19 @@ def export(
     (seq, section, title, page, toc_page, match, body, region, regions, keywords, summary …);
     the first row of a CSV names them all.
 
-    Example: digest export samples/issue-200.pdf --format csv --bom -o issue-200.csv
+    \b
+    Examples:
+      digest export --example --format csv --bom -o issue-200.csv
+      digest export --query 养老 -r 上海 --since 2020 --format md -o 养老.md
 
-    Example: digest export samples/issue-200.pdf --format xlsx -o issue-200.xlsx
-
-    Example: digest export --query 养老 -r 江苏 --since 2020 --format md -o 养老.md
+    With the office extra (pip install 'digest[office]'), --format xlsx -o issue-200.xlsx
+    writes an Excel workbook.
     """
     from digest.export import issue_rows, write_rows
     from digest.output import resolve_output, write_output
 
     fmt = output_format(format, json, piped=Fmt.csv, terminal=Fmt.csv).value
+    issues = with_example(issues, example) if example else issues
     if home and not issues:
         raise UsageError("--home applies to issue files read now; the library's articles keep "
                          "the regions they were added with")

@@ -29,6 +29,7 @@ from digest.cli.common import (
 from digest.cli.office_out import write_xlsx_records, xlsx_target
 from digest.cli.options import (
     BulletinOpt,
+    ExampleOpt,
     Fmt,
     JsonOpt,
     LibraryOpt,
@@ -43,6 +44,7 @@ from digest.cli.options import (
     XlsxOutputOpt,
     format_option,
     output_format,
+    with_example,
 )
 from digest.errors import QueryError
 from digest.source import OcrMode
@@ -100,9 +102,10 @@ ADD_WARNINGS_SHOWN = 2  # per file: adding many issues must not bury the summary
 @app.command("add")
 @boundary
 def add_cmd(
-    paths: Annotated[list[str], typer.Argument(metavar="PATH", show_default=False,
-                                               help="Issue files, folders (searched for *.pdf "
-                                               "and *.txt) or globs.")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="PATH", show_default=False,
+        help="Issue files, folders (searched for *.pdf and *.txt) or globs.")] = None,
+    example: ExampleOpt = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Parse in N processes.")] = 1,
     password: PasswordOpt = None,
     replace: Annotated[bool, typer.Option(
@@ -117,8 +120,11 @@ def add_cmd(
     """Add issues to the library; files already there, and other copies of issues already
     there, are skipped (--replace keeps the better copy).
 
-    Example: digest add ~/bulletins/2020 --jobs 2
+    PATH may be a folder of a year's issues, read in parallel with --jobs N.
+
+    Example: digest add --example
     """
+    paths = with_example(paths, example, "issue PATH")
     with open_library(library, create=True) as lib, _progress_callback("Adding") as callback:
         result = lib.add_paths(paths, jobs=jobs, password=password, replace=replace,
                                max_size=max_size, ocr=ocr,
@@ -208,7 +214,7 @@ def remove_cmd(
 ) -> None:
     """Remove an issue and its articles from the library.
 
-    Example: digest remove 3
+    Example: digest remove 长三角每周要讯:2020:200
     """
     with open_library(library, write=True) as lib:
         info = lib.remove(issue)
@@ -261,7 +267,7 @@ def search_cmd(
 ) -> None:
     """Search titles and bodies; any two or more characters are found wherever they occur.
 
-    Example: digest search 生物医药 -上海 --since 2020-06 -r 江苏
+    Example: digest search 生物医药 -联盟 --since 2020-06 -r 上海
     """
     fmt = output_format(format, as_json)
     _reject_unknown_options(query)

@@ -22,6 +22,8 @@ How to use them in a command::
   default (None) means: ``table`` on a terminal, the command's plain form when piped (``tsv`` for
   rows; ``text`` for documents such as a TOC or a digest). ``--json`` is short for
   ``--format json``; ``output_format`` checks the two agree and picks the default.
+- ``ExampleOpt`` (--example) and ``with_example``: the sample issue shipped in the package
+  (digest/data/example/) read as if its path had been given, so help examples run anywhere.
 - ``OutputOpt`` (-o), ``LibraryOpt``, ``PasswordOpt``, ``LimitOpt`` (--limit/-n), ``SinceOpt``,
   ``UntilOpt``, ``BulletinOpt``, ``SectionOpt``, ``HomeOpt``: plain options with clean metavars.
 
@@ -134,6 +136,23 @@ HomeOpt = Annotated[str | None, typer.Option(
     "subjects spanning them merge under its name. Default: inferred from each issue's "
     "publisher, name and articles; none: no home grouping.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+ExampleOpt = Annotated[bool, typer.Option(
+    "--example", help="Also read the sample issue shipped with digest (《长三角每周要讯》2020年"
+    "第200期, as text).")]
+
+
+def with_example(paths: list[str] | None, example: bool, what: str = "ISSUE") -> list[str]:
+    """``paths`` plus the shipped sample issue when ``--example`` is given; none is an error."""
+    paths = list(paths or [])
+    if example:
+        from digest.data import EXAMPLE_ISSUE
+
+        paths.append(str(EXAMPLE_ISSUE))
+    if not paths:
+        raise UsageError(f"give an {what} file, or --example for the sample issue shipped "
+                         "with digest")
+    return paths
+
 # A str, not a Path: Path("") is ".", and an empty -o must be refused (digest.output checks it).
 OutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE", show_default=False,

@@ -11,6 +11,7 @@ from digest.cli import app
 from digest.cli.common import boundary, console, page_callback, progress, warn_all
 from digest.cli.office_out import binary_target
 from digest.cli.options import (
+    ExampleOpt,
     Fmt,
     HomeOpt,
     JsonOpt,
@@ -22,6 +23,7 @@ from digest.cli.options import (
     RegionOpt,
     format_option,
     output_format,
+    with_example,
 )
 from digest.errors import UsageError
 from digest.source import OcrMode
@@ -37,8 +39,9 @@ MaxCharsOpt = Annotated[int, typer.Option("--max-chars", metavar="N",
 @app.command()
 @boundary
 def summary(
-    issues: Annotated[list[str], typer.Argument(help="Issue files (PDF or text).",
-                                                metavar="ISSUE", show_default=False)],
+    issues: Annotated[list[str] | None, typer.Argument(help="Issue files (PDF or text).",
+                                                       metavar="ISSUE", show_default=False)] = None,
+    example: ExampleOpt = False,
     region: RegionOpt = None,
     format: SummaryFormat = None,
     json: JsonOpt = False,
@@ -62,9 +65,11 @@ def summary(
 
     \b
     Examples:
-      digest summary samples/issue-200.pdf
-      digest summary samples/issue-200.pdf --region 江苏 --format md > digest.md
-      digest summary samples/issue-200.pdf --format docx -o digest.docx
+      digest summary --example
+      digest summary --example --region 江苏 --format md > digest.md
+
+    With the office extra (pip install 'digest[office]'), --format docx -o digest.docx
+    writes a Word document.
     """
     from digest import report
     from digest.enrich import read_issue
@@ -81,8 +86,8 @@ def summary(
     if max_chars < MIN_CHARS:
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
-    with progress(len(issues), "OCR") as bar:
-        for path in issues:
+    with progress(len(issues or []) + example, "OCR") as bar:
+        for path in with_example(issues, example):
             issue = read_issue(path, password=password, max_size=max_size, max_chars=max_chars,
                                home=home, ocr=ocr, jobs=jobs, progress=page_callback(bar))
             warn_all(issue.warnings, issue.source)
