@@ -138,7 +138,7 @@ def test_text_from_stdin(seed_path):
 
 def test_help_has_examples_and_loads_nothing_heavy():
     for command in ("toc", "export"):
-        assert "Example: digest " + command in run(command, "--help").stdout
+        assert f"digest {command} --example" in run(command, "--help").stdout
     code = ("import sys, digest.cli; from typer.testing import CliRunner; "
             "CliRunner().invoke(digest.cli.app, ['--help']); "
             "print(sorted(m for m in ('pypdf', 'jieba', 'rapidfuzz', 'sqlite3') if m in sys.modules))")
