@@ -28,6 +28,8 @@ def bookmarks(
     replace: Annotated[bool, typer.Option("--replace", help="Drop the PDF's existing bookmarks "
                                           "(by default they are kept, the rebuilt TOC after them).")] = False,
     password: PasswordOpt = None,
+    example: Annotated[bool, typer.Option("--example", help="Bookmark the sample PDF shipped "
+                                          "with digest (《京津冀协同发展动态》2021年第7期).")] = False,
 ) -> None:
     """Write the rebuilt TOC into a copy of the PDF as bookmarks (its outline).
 
@@ -35,11 +37,16 @@ def bookmarks(
     article really starts, even where the printed TOC is stale. Pages, fonts, annotations and
     metadata are copied unchanged; the input is never overwritten.
 
-    \b
-    Examples:
-      digest bookmarks samples/issue-200-stale.pdf -o issue-200-bookmarked.pdf
-      digest bookmarks --all issues/ -o bookmarked/
+    --all FOLDER -o OUTFOLDER bookmarks every PDF of a folder.
+
+    Example: digest bookmarks --example -o example-bookmarked.pdf
     """
+    if example:
+        from digest.data import EXAMPLE_PDF
+
+        if issue is not None or all_in is not None:
+            raise InputError("give an ISSUE.pdf, --all FOLDER or --example, not two of them")
+        issue = str(EXAMPLE_PDF)
     if output is None:
         raise InputError("give the output with -o, e.g. digest bookmarks ISSUE.pdf -o OUT.pdf")
     if all_in is not None:

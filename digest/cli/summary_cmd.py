@@ -76,6 +76,7 @@ def summary(
     from digest.output import OutputKind, resolve_output, write_output
 
     fmt = output_format(format, json, piped=Fmt.text)
+    issues = with_example(issues, example)
     if fmt == Fmt.docx:
         from digest.docx_report import load_docx
 
@@ -86,8 +87,8 @@ def summary(
     if max_chars < MIN_CHARS:
         raise UsageError(f"--max-chars {max_chars}: give at least {MIN_CHARS}")
     parsed = []
-    with progress(len(issues or []) + example, "OCR") as bar:
-        for path in with_example(issues, example):
+    with progress(len(issues), "OCR") as bar:
+        for path in issues:
             issue = read_issue(path, password=password, max_size=max_size, max_chars=max_chars,
                                home=home, ocr=ocr, jobs=jobs, progress=page_callback(bar))
             warn_all(issue.warnings, issue.source)
