@@ -41,17 +41,19 @@ class _Title:
 
 
 def parse_issue(path: str | Path, *, password: str | None = None,
-                max_size: int | None = None, ocr: str = "auto", jobs: int = 1, progress=None) -> Issue:
+                max_size: int | None = None, ocr: str = "auto", jobs: int = 1, progress=None,
+                reader: str | None = None) -> Issue:
     """Read a bulletin issue (PDF or text extraction, or ``-`` for stdin) into its structure.
 
     ``max_size``: refuse a file larger than this many bytes (default ``DEFAULT_MAX_SIZE``).
     ``ocr`` ("auto", "always", "never"): which PDF pages are read by OCR (the ``ocr`` extra);
     ``jobs``: processes for OCR; ``progress(done, total)``: called after each OCR'd page.
+    ``reader``: the PDF reader, "pypdf" (the default) or "pdfium" (``digest[fast]``).
     """
     from digest.source import DEFAULT_MAX_SIZE, read_document
 
     return build_issue(read_document(path, password=password, max_size=max_size or DEFAULT_MAX_SIZE,
-                                     ocr=ocr, jobs=jobs, progress=progress))
+                                     ocr=ocr, jobs=jobs, progress=progress, reader=reader))
 
 
 def parse_text(text: str, source: str = "-") -> Issue:

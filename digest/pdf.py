@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digest.errors import EncryptedError, InputError
+from digest.errors import EncryptedError, InputError, MissingExtraError, UsageError
 from digest.text import width
 
 # Runs whose baselines differ by less than this fraction of the font size share a line.
@@ -89,13 +89,40 @@ _DAMAGE = (ValueError, LookupError, TypeError, AttributeError, ArithmeticError, 
 MAX_REPAIRS_SHOWN = 3  # pypdf's own words for the first few repairs; the rest as a count
 
 
+# The readers that turn a PDF into runs: pypdf (always there, the default) and PDFium
+# (``digest[fast]``, several times faster; see pdfium.py for where their lines differ).
+READERS = ("pypdf", "pdfium")
+DEFAULT_READER = "pypdf"
+
+
 def read_pdf(data: bytes, source: str, password: str | None = None,
-             repairs: list[str] | None = None) -> list[RawPage]:
-    """Read every page's lines; raise InputError/EncryptedError with advice on failure.
+             repairs: list[str] | None = None, reader: str | None = None) -> list[RawPage]:
+    """Read every page's lines with ``reader`` (default: ``DEFAULT_READER``); raise
+    InputError/EncryptedError with advice on failure.
 
     ``repairs``, if given, receives what pypdf had to work around in a damaged file (a broken
     cross-reference table, a missing object): text may be missing, and the caller warns.
     """
+    reader = reader or DEFAULT_READER
+    if reader == "pdfium":
+        from digest import pdfium
+
+        if not pdfium.available():
+            raise MissingExtraError(f"{source}: the PDFium reader needs pypdfium2: "
+                                    "pip install 'digest[fast]' (or use --reader pypdf)")
+        return pdfium.read_pdf(data, source, password)
+    if reader != "pypdf":
+        raise UsageError(f"--reader {reader}: choose one of {', '.join(READERS)}")
+    return _read_pypdf(data, source, password, repairs)
+
+
+def lines_of_runs(runs: list[Run]) -> list[RawLine]:
+    """A page's lines from its runs in drawing order: de-duplicated, grouped, ordered."""
+    return _lines(_dedupe(runs))
+
+
+def _read_pypdf(data: bytes, source: str, password: str | None,
+                repairs: list[str] | None) -> list[RawPage]:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PyPdfError
 

@@ -172,11 +172,13 @@ def _decode(data: bytes, codec: str, source: str) -> str:
 
 def read_document(path: str | Path, *, password: str | None = None,
                   max_size: int = DEFAULT_MAX_SIZE, ocr: OcrMode | str = OcrMode.AUTO,
-                  jobs: int = 1, progress: Progress | None = None) -> Document:
+                  jobs: int = 1, progress: Progress | None = None,
+                  reader: str | None = None) -> Document:
     """Read a PDF or text file into cleaned pages (footers removed, page numbers learned).
 
     ``ocr`` says which PDF pages are read by OCR, ``jobs`` how many processes share them;
-    ``progress(done, total)`` is called after each OCR'd page.
+    ``progress(done, total)`` is called after each OCR'd page; ``reader`` is the PDF reader
+    (pdf.READERS; default: pdf.DEFAULT_READER).
     """
     from digest import pages
 
@@ -188,7 +190,7 @@ def read_document(path: str | Path, *, password: str | None = None,
         from digest.pdf import read_pdf
 
         repairs: list[str] = []
-        raw_pages = read_pdf(data, source, password, repairs)
+        raw_pages = read_pdf(data, source, password, repairs, reader)
         if not raw_pages:
             raise InputError(f"{source}: the PDF has no pages")
         mode = OcrMode(ocr)

@@ -32,6 +32,7 @@ from digest.cli.options import (
     OcrOpt,
     OutputOpt,
     PasswordOpt,
+    ReaderOpt,
     RegionOpt,
     SectionOpt,
     SinceOpt,
@@ -39,6 +40,7 @@ from digest.cli.options import (
     XlsxOutputOpt,
     format_option,
     output_format,
+    reader_name,
     with_example,
 )
 from digest.errors import UsageError
@@ -56,7 +58,8 @@ ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, def
 @boundary
 def toc(issue: IssueArg = None, example: ExampleOpt = False, format: TocFormat = None,
         json: JsonOpt = False, password: PasswordOpt = None, output: XlsxOutputOpt = None,
-        max_size: MaxSizeOpt = None, ocr: OcrOpt = OcrMode.AUTO, jobs: OcrJobsOpt = 1) -> None:
+        max_size: MaxSizeOpt = None, ocr: OcrOpt = OcrMode.AUTO, jobs: OcrJobsOpt = 1,
+        reader: ReaderOpt = None) -> None:
     """Rebuild an issue's table of contents from its body.
 
     Shows the masthead, then every article by section with the page it really starts on,
@@ -74,7 +77,7 @@ def toc(issue: IssueArg = None, example: ExampleOpt = False, format: TocFormat =
     target = xlsx_target(fmt, output, paths)
     with progress(1, "OCR") as bar:
         parsed = parse_issue(paths[0], password=password, max_size=max_size, ocr=ocr, jobs=jobs,
-                             progress=page_callback(bar))
+                             progress=page_callback(bar), reader=reader_name(reader))
     if fmt == Fmt.json:
         return print_json(render.toc_json(parsed))
     if fmt == Fmt.xlsx:

@@ -203,3 +203,20 @@ OcrOpt = Annotated[OcrMode, typer.Option(
     "usable text layer; always, every page; never, none.")]
 OcrJobsOpt = Annotated[int, typer.Option(
     "--jobs", "-j", min=1, metavar="N", help="OCR pages in N processes.")]
+
+
+class Reader(str, Enum):
+    """The PDF readers (digest/pdf.py READERS)."""
+
+    pypdf = "pypdf"
+    pdfium = "pdfium"
+
+
+ReaderOpt = Annotated[Reader | None, typer.Option(
+    "--reader", show_default=False,
+    help="The PDF reader: pypdf (the default) or pdfium (pip install 'digest[fast]'; several "
+    "times faster, the same TOC; spacing inside lines may differ, see README).")]
+
+
+def reader_name(reader: Reader | None) -> str | None:
+    return reader.value if reader is not None else None
