@@ -16,21 +16,19 @@ reports, not the template's blue.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import BinaryIO
 
 from digest.errors import MissingExtraError
 from digest.models import Issue
 from digest.report import KEYWORD_JOINER, RegionGroup, issue_line, masthead_label
+from digest.sanitize import xml_text
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
 BODY_STYLES = ("Normal", "Footer")
 HEADING_STYLES = ("Title", "Heading 1", "Heading 2")
 LANGUAGE = "zh-CN"
-# XML 1.0 cannot carry these control characters; python-docx (lxml) refuses them.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def load_docx():
@@ -175,4 +173,4 @@ def _qn(tag: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL.sub("", text)
+    return xml_text(text)  # python-docx (lxml) refuses XML-illegal control characters

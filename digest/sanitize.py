@@ -75,6 +75,16 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 _LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
 
 
+# XML 1.0 cannot carry these control characters (xlsx and docx are XML); they never mean
+# anything in a bulletin, so office formats drop them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the control characters an XML 1.0 document cannot hold."""
+    return _XML_ILLEGAL.sub("", text)
+
+
 def md_text(text: str) -> str:
     """``text`` escaped for a Markdown paragraph: it renders as written, never as markup."""
     text = text.translate(_MD_TRANSLATE)

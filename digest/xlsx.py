@@ -16,13 +16,12 @@ CSV's leading apostrophe: it stays text when someone edits it, without showing a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
 from digest.errors import MissingExtraError
 from digest.export import CSV_LIST_JOINER, _fields
-from digest.sanitize import is_formula_like
+from digest.sanitize import is_formula_like, xml_text
 from digest.text import width
 
 ARTICLES, COUNTS = "articles", "counts"
@@ -34,8 +33,6 @@ MAX_CELL = 32_767  # Excel's limit on characters in a cell
 TRUNCATED = "…（截断）"
 DATE_FORMAT = "yyyy-mm-dd"
 TOTAL = "合计"
-# openpyxl refuses the control characters XML 1.0 cannot carry; they never mean anything here.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def load_openpyxl():
@@ -127,7 +124,7 @@ def _set(cell, value, *, date: bool = False) -> None:
             cell.value = date
             cell.number_format = DATE_FORMAT
             return
-        text = _ILLEGAL.sub("", value)
+        text = xml_text(value)  # openpyxl refuses XML-illegal control characters
         if len(text) > MAX_CELL:
             text = text[: MAX_CELL - len(TRUNCATED)] + TRUNCATED
         cell.value = text
