@@ -45,7 +45,8 @@ class Bookmarked:
     warnings: tuple[str, ...] = ()
 
 
-def bookmark_pdf(path: str | Path, *, password: str | None = None, replace: bool = False) -> Bookmarked:
+def bookmark_pdf(path: str | Path, *, password: str | None = None, replace: bool = False,
+                 reader: str | None = None) -> Bookmarked:
     """Read an issue PDF, rebuild its TOC, and return a copy with the TOC as its outline."""
     from digest.issue import build_issue
     from digest.source import is_pdf, read_bytes, read_document
@@ -54,7 +55,7 @@ def bookmark_pdf(path: str | Path, *, password: str | None = None, replace: bool
     if not is_pdf(data):
         raise InputError(f"{source}: not a PDF (a text extraction?); bookmarks go into a PDF, so "
                          "give the issue's PDF file")
-    doc = read_document(path, password=password)
+    doc = read_document(path, password=password, reader=reader)
     issue = build_issue(doc)
     outline, warnings = plan_outline(issue, doc)
     if not outline:

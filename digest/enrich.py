@@ -98,15 +98,15 @@ def enrich_issue(issue: Issue, *, max_chars: int = summarize.MAX_CHARS,
 def read_issue(path: str | Path, *, password: str | None = None, max_size: int | None = None,
                max_chars: int = summarize.MAX_CHARS, keywords: int = keywords.DEFAULT_COUNT,
                idf: keywords.Idf | None = None, home: str | None = None, ocr: str = "auto",
-               jobs: int = 1, progress=None) -> Issue:
+               jobs: int = 1, progress=None, reader: str | None = None) -> Issue:
     """Parse an issue file, then enrich it: what ``digest add``, ``export`` and ``summary`` read.
 
     The one place where the two stages are composed, so that every command sees an issue the
     same way (a file stored in the library is the file exported or summarised). ``ocr``,
-    ``jobs`` and ``progress`` are as for ``parse_issue``.
+    ``jobs``, ``progress`` and ``reader`` are as for ``parse_issue``.
     """
     from digest.issue import parse_issue
 
     return enrich_issue(parse_issue(path, password=password, max_size=max_size, ocr=ocr, jobs=jobs,
-                                    progress=progress),
+                                    progress=progress, reader=reader),
                         max_chars=max_chars, keywords=keywords, idf=idf, home=home)

@@ -91,28 +91,52 @@ MAX_REPAIRS_SHOWN = 3  # pypdf's own words for the first few repairs; the rest a
 
 # The readers that turn a PDF into runs: pypdf (always there, the default) and PDFium
 # (``digest[fast]``, several times faster; see pdfium.py for where their lines differ).
+# "auto" is PDFium when it is installed, else pypdf.
 READERS = ("pypdf", "pdfium")
+AUTO = "auto"
 DEFAULT_READER = "pypdf"
+
+
+def reader_for(name: str | None) -> str:
+    """The reader ``name`` stands for: one of READERS (None: DEFAULT_READER; "auto": PDFium
+    when it is installed, else pypdf)."""
+    if name is None:
+        return DEFAULT_READER
+    if name == AUTO:
+        from digest import pdfium
+
+        return "pdfium" if pdfium.available() else "pypdf"
+    if name not in READERS:
+        raise UsageError(f"--reader {name}: choose one of {', '.join((AUTO, *READERS))}")
+    return name
+
+
+def require_reader(name: str | None, source: str | None = None) -> str:
+    """``reader_for(name)``, checked to be installed: MissingExtraError naming the install if
+    PDFium is asked for and missing (``source``, if given, opens the message)."""
+    name = reader_for(name)
+    if name == "pdfium":
+        from digest import pdfium
+
+        if not pdfium.available():
+            where = f"{source}: " if source else ""
+            raise MissingExtraError(f"{where}the PDFium reader needs pypdfium2: "
+                                    "pip install 'digest[fast]' (or use --reader pypdf)")
+    return name
 
 
 def read_pdf(data: bytes, source: str, password: str | None = None,
              repairs: list[str] | None = None, reader: str | None = None) -> list[RawPage]:
-    """Read every page's lines with ``reader`` (default: ``DEFAULT_READER``); raise
+    """Read every page's lines with ``reader`` (see ``reader_for``); raise
     InputError/EncryptedError with advice on failure.
 
     ``repairs``, if given, receives what pypdf had to work around in a damaged file (a broken
     cross-reference table, a missing object): text may be missing, and the caller warns.
     """
-    reader = reader or DEFAULT_READER
-    if reader == "pdfium":
+    if require_reader(reader, source) == "pdfium":
         from digest import pdfium
 
-        if not pdfium.available():
-            raise MissingExtraError(f"{source}: the PDFium reader needs pypdfium2: "
-                                    "pip install 'digest[fast]' (or use --reader pypdf)")
         return pdfium.read_pdf(data, source, password)
-    if reader != "pypdf":
-        raise UsageError(f"--reader {reader}: choose one of {', '.join(READERS)}")
     return _read_pypdf(data, source, password, repairs)
 
 

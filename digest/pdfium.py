@@ -33,9 +33,11 @@ _ERR_PASSWORD = 4
 
 def available() -> bool:
     """Whether pypdfium2 is installed (``pip install 'digest[fast]'``)."""
-    import importlib.util
-
-    return importlib.util.find_spec("pypdfium2") is not None
+    try:
+        import pypdfium2  # noqa: F401 - the reader imports it next anyway
+    except ImportError:
+        return False
+    return True
 
 
 def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:

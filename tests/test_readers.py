@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 
 from digest import pdf
 from digest.cli import app
-from digest.errors import EncryptedError, InputError
+from digest.errors import EncryptedError, InputError, UsageError
 from digest.issue import parse_issue
 from digest.text import compact
 
@@ -108,3 +109,57 @@ def test_default_is_pypdf():
     issue = parse_issue(SAMPLES / "issue-200.pdf")
     assert dataclasses.asdict(issue) == dataclasses.asdict(parse_issue(SAMPLES / "issue-200.pdf",
                                                                       reader="pypdf"))
+
+
+READER_COMMANDS = {
+    "toc": ["toc", "ISSUE"],
+    "export": ["export", "ISSUE", "--format", "json"],
+    "summary": ["summary", "ISSUE"],
+    "add": ["add", "ISSUE", "--library", "LIB"],
+    "bookmarks": ["bookmarks", "ISSUE", "-o", "OUT"],
+}
+
+
+def _argv(command: str, tmp_path: Path, *extra: str) -> list[str]:
+    slots = {"ISSUE": str(SAMPLES / "issue-200-stale.pdf"), "LIB": str(tmp_path / "lib"),
+             "OUT": str(tmp_path / "out.pdf")}
+    return [slots.get(a, a) for a in READER_COMMANDS[command]] + list(extra)
+
+
+@pytest.mark.parametrize("command", READER_COMMANDS)
+def test_every_issue_reading_command_takes_the_reader(command, tmp_path, monkeypatch):
+    """--reader reaches the PDF reader from every command that reads issue PDFs: without the
+    fast extra, asking for PDFium is one error line naming the install (exit 5), and auto
+    falls back to pypdf."""
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as if not installed
+    runner = CliRunner()
+    result = runner.invoke(app, _argv(command, tmp_path, "--reader", "pdfium"))
+    assert result.exit_code == 5, result.output
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("Error")]
+    assert lines == ["Error: the PDFium reader needs pypdfium2: "
+                     "pip install 'digest[fast]' (or use --reader pypdf)"]
+    assert not (tmp_path / "lib").exists() and not (tmp_path / "out.pdf").exists()
+    auto = runner.invoke(app, _argv(command, tmp_path, "--reader", "auto"))
+    assert auto.exit_code == 0, auto.output
+
+
+def test_auto_means_pdfium_when_installed(monkeypatch):
+    assert pdf.reader_for(None) == "pypdf"
+    assert pdf.reader_for("auto") == "pdfium"
+    assert pdf.reader_for("pypdf") == "pypdf"
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    assert pdf.reader_for("auto") == "pypdf"
+    with pytest.raises(UsageError, match="choose one of auto, pypdf, pdfium"):
+        pdf.reader_for("mupdf")
+
+
+def test_library_add_with_pdfium_stores_what_pypdf_stores(tmp_path):
+    from digest.library import Library
+
+    titles = {}
+    for reader in ("pypdf", "pdfium"):
+        with Library(tmp_path / reader) as lib:
+            result = lib.add_paths([SAMPLES / "issue-200-stale.pdf"], reader=reader)
+            assert len(result.added) == 1
+            titles[reader] = [(a.title, a.page) for a in lib.issue("1").articles]
+    assert titles["pypdf"] == titles["pdfium"] and len(titles["pypdf"]) == 22

@@ -10,7 +10,7 @@ import typer
 from digest.cli import app
 from digest.cli.common import boundary, err, progress, state, warn_all
 from digest.cli.office_out import binary_target, write_bytes
-from digest.cli.options import PasswordOpt
+from digest.cli.options import PasswordOpt, ReaderOpt, reader_name
 from digest.errors import DigestError, InputError
 
 
@@ -30,6 +30,7 @@ def bookmarks(
     password: PasswordOpt = None,
     example: Annotated[bool, typer.Option("--example", help="Bookmark the sample PDF shipped "
                                           "with digest (《京津冀协同发展动态》2021年第7期).")] = False,
+    reader: ReaderOpt = None,
 ) -> None:
     """Write the rebuilt TOC into a copy of the PDF as bookmarks (its outline).
 
@@ -52,27 +53,28 @@ def bookmarks(
     if all_in is not None:
         if issue is not None:
             raise InputError("give either an ISSUE.pdf or --all FOLDER, not both")
-        failed = _folder(all_in, output, password, replace)
+        failed = _folder(all_in, output, password, replace, reader_name(reader))
         if failed:
             raise typer.Exit(failed)
         return
     if issue is None:
         raise InputError("name the issue's PDF, e.g. digest bookmarks ISSUE.pdf -o OUT.pdf")
-    _one(issue, output, password, replace)
+    _one(issue, output, password, replace, reader_name(reader))
 
 
-def _one(issue: str, output: Path, password: str | None, replace: bool) -> None:
+def _one(issue: str, output: Path, password: str | None, replace: bool, reader: str | None) -> None:
     from digest.bookmarks import bookmark_pdf
 
     target = binary_target(output, "pdf", [issue])
-    result = bookmark_pdf(issue, password=password, replace=replace)
+    result = bookmark_pdf(issue, password=password, replace=replace, reader=reader)
     write_bytes(target, result.data)
     warn_all(result.warnings, result.source)
     if result.kept and not state.quiet:
         err(f"{result.source}: kept its {result.kept} existing bookmarks (--replace drops them)")
 
 
-def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool) -> int:
+def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool,
+            reader: str | None) -> int:
     """Bookmark every PDF of ``folder`` into ``out_dir``; the exit code (0 when all worked)."""
     from digest.bookmarks import pdfs_in
 
@@ -87,7 +89,7 @@ def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool) ->
         task = bar.add_task("Bookmarking", total=len(paths))
         for path in paths:
             try:
-                _one(str(path), out_dir / path.name, password, replace)
+                _one(str(path), out_dir / path.name, password, replace, reader)
             except DigestError as exc:
                 err(f"Error: {exc}")
                 failed = failed or exc.exit_code

@@ -116,6 +116,7 @@ def export(
     max_size: MaxSizeOpt = None,
     ocr: OcrOpt = OcrMode.AUTO,
     jobs: OcrJobsOpt = 1,
+    reader: ReaderOpt = None,
     query: Annotated[str | None, typer.Option("--query", metavar="QUERY", help=(
         "With no files: only library articles matching QUERY (as in `digest search`)."))] = None,
     region: RegionOpt = None, section: SectionOpt = None, bulletin: BulletinOpt = None,
@@ -170,7 +171,8 @@ def export(
             task = bar.add_task("Reading issues", total=len(issues))
             for path in issues:
                 parsed = read_issue(path, password=password, max_size=max_size, home=home, ocr=ocr,
-                                    jobs=jobs, progress=page_callback(bar, f"OCR {os.path.basename(path)}"))
+                                    jobs=jobs, progress=page_callback(bar, f"OCR {os.path.basename(path)}"),
+                                    reader=reader_name(reader))
                 warn_all(parsed.warnings, parsed.source)
                 rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
                 bar.advance(task)

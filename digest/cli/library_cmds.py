@@ -37,6 +37,7 @@ from digest.cli.options import (
     MaxSizeOpt,
     OcrOpt,
     PasswordOpt,
+    ReaderOpt,
     RegionOpt,
     SectionOpt,
     SinceOpt,
@@ -44,6 +45,7 @@ from digest.cli.options import (
     XlsxOutputOpt,
     format_option,
     output_format,
+    reader_name,
     with_example,
 )
 from digest.errors import QueryError
@@ -114,6 +116,7 @@ def add_cmd(
         "warnings.")] = False,
     max_size: MaxSizeOpt = None,
     ocr: OcrOpt = OcrMode.AUTO,
+    reader: ReaderOpt = None,
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -125,9 +128,10 @@ def add_cmd(
     Example: digest add --example
     """
     paths = with_example(paths, example, "issue PATH")
+    pdf_reader = reader_name(reader)  # before the library is created
     with open_library(library, create=True) as lib, _progress_callback("Adding") as callback:
         result = lib.add_paths(paths, jobs=jobs, password=password, replace=replace,
-                               max_size=max_size, ocr=ocr,
+                               max_size=max_size, ocr=ocr, reader=pdf_reader,
                                progress_callback=callback)
     for o in result.failed:
         err(f"Error: {o.message}")

@@ -206,17 +206,24 @@ OcrJobsOpt = Annotated[int, typer.Option(
 
 
 class Reader(str, Enum):
-    """The PDF readers (digest/pdf.py READERS)."""
+    """The PDF readers (digest/pdf.py READERS, and AUTO)."""
 
+    auto = "auto"
     pypdf = "pypdf"
     pdfium = "pdfium"
 
 
 ReaderOpt = Annotated[Reader | None, typer.Option(
     "--reader", show_default=False,
-    help="The PDF reader: pypdf (the default) or pdfium (pip install 'digest[fast]'; several "
-    "times faster, the same TOC; spacing inside lines may differ, see README).")]
+    help="The PDF reader: pypdf (the default), pdfium (pip install 'digest[fast]'; several "
+    "times faster, the same TOC; spacing inside lines may differ, see README) or auto (pdfium "
+    "when installed, else pypdf).")]
 
 
 def reader_name(reader: Reader | None) -> str | None:
-    return reader.value if reader is not None else None
+    """The reader to pass on; a missing extra stops the command here, before any parsing."""
+    if reader is None:
+        return None
+    from digest.pdf import require_reader
+
+    return require_reader(reader.value)

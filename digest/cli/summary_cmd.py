@@ -20,9 +20,11 @@ from digest.cli.options import (
     OcrOpt,
     OutputOpt,
     PasswordOpt,
+    ReaderOpt,
     RegionOpt,
     format_option,
     output_format,
+    reader_name,
     with_example,
 )
 from digest.errors import UsageError
@@ -52,6 +54,7 @@ def summary(
     max_size: MaxSizeOpt = None,
     ocr: OcrOpt = OcrMode.AUTO,
     jobs: OcrJobsOpt = 1,
+    reader: ReaderOpt = None,
 ) -> None:
     """Digest issues by region: per article its title, page, summary and keywords.
 
@@ -90,7 +93,8 @@ def summary(
     with progress(len(issues), "OCR") as bar:
         for path in issues:
             issue = read_issue(path, password=password, max_size=max_size, max_chars=max_chars,
-                               home=home, ocr=ocr, jobs=jobs, progress=page_callback(bar))
+                               home=home, ocr=ocr, jobs=jobs, progress=page_callback(bar),
+                               reader=reader_name(reader))
             warn_all(issue.warnings, issue.source)
             parsed.append(issue)
     groups = report.group_by_region(parsed, region or ())

@@ -107,19 +107,20 @@ def file_sha256(path: Path, max_size: int | None = None) -> str:
 
 
 def parse_file(path: str | Path, password: str | None = None, max_size: int | None = None,
-               ocr: str = "auto") -> Issue:
+               ocr: str = "auto", reader: str | None = None) -> Issue:
     """Read one issue file and enrich it (regions, keywords, summaries), as it is stored.
-    Scanned pages are read by OCR as ``ocr`` says (see ``digest.source.OcrMode``)."""
+    Scanned pages are read by OCR as ``ocr`` says (see ``digest.source.OcrMode``); a PDF's
+    text layer with ``reader`` (see ``digest.pdf.reader_for``)."""
     from digest.enrich import read_issue
 
-    return read_issue(path, password=password, max_size=max_size, ocr=ocr)
+    return read_issue(path, password=password, max_size=max_size, ocr=ocr, reader=reader)
 
 
 def _parse_or_message(path: str, password: str | None, max_size: int | None = None,
-                      ocr: str = "auto") -> Issue | str:
+                      ocr: str = "auto", reader: str | None = None) -> Issue | str:
     """``parse_file`` for a worker process: an error comes back as its message."""
     try:
-        return parse_file(path, password, max_size, ocr)
+        return parse_file(path, password, max_size, ocr, reader)
     except DigestError as exc:
         return str(exc)
     except MemoryError:
@@ -129,14 +130,14 @@ def _parse_or_message(path: str, password: str | None, max_size: int | None = No
 
 
 def parse_all(paths: list[str], jobs: int, password: str | None, max_size: int | None = None,
-              ocr: str = "auto") -> Iterator[tuple[str, object]]:
+              ocr: str = "auto", reader: str | None = None) -> Iterator[tuple[str, object]]:
     """(path, Issue or error message) for each file, in the order given, parsed in ``jobs``
     processes. In order, so that which of two copies of an issue is stored first does not
     depend on which worker finished first."""
     if jobs <= 1 or len(paths) <= 1:
-        yield from ((p, _parse_or_message(p, password, max_size, ocr)) for p in paths)
+        yield from ((p, _parse_or_message(p, password, max_size, ocr, reader)) for p in paths)
         return
-    yield from _in_order(_parse_in_pool(paths, jobs, password, max_size, ocr), paths)
+    yield from _in_order(_parse_in_pool(paths, jobs, password, max_size, ocr, reader), paths)
 
 
 def _in_order(results: Iterator[tuple[str, object]], order: list[str]):
@@ -150,12 +151,13 @@ def _in_order(results: Iterator[tuple[str, object]], order: list[str]):
             nxt = next(wanted, None)
 
 
-def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: int | None, ocr: str = "auto"):
+def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: int | None,
+                   ocr: str = "auto", reader: str | None = None):
     ctx = multiprocessing.get_context("spawn")  # why not fork or forkserver: module docstring
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
     finished = False
     try:
-        futures = {pool.submit(_parse_or_message, p, password, max_size, ocr): p for p in paths}
+        futures = {pool.submit(_parse_or_message, p, password, max_size, ocr, reader): p for p in paths}
         for future in cf.as_completed(futures):
             yield futures[future], future.result()
         finished = True

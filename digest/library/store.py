@@ -89,14 +89,15 @@ class Library:
 
     def add_paths(self, paths: Iterable[str | os.PathLike], *, jobs: int = 1,
                   password: str | None = None, replace: bool = False,
-                  max_size: int | None = None, ocr: str = "auto",
+                  max_size: int | None = None, ocr: str = "auto", reader: str | None = None,
                   progress_callback: ProgressCallback | None = None) -> AddResult:
         """Parse and store every issue file in ``paths`` (files, folders, globs).
 
         Files already in the library are skipped without parsing. A file holding an issue
         already stored (another copy: see ``digest.library.identity``) is skipped, or with
         ``replace`` takes the stored copy's place when it is the better copy. A file that fails
-        is reported in the result and the others are still added.
+        is reported in the result and the others are still added. ``ocr`` and ``reader``
+        are as for ``digest.parse_issue``.
         """
         files, missing = expand_paths(paths)
         done = [FileOutcome(p, Outcome.FAILED, f"{p}: no such file or folder") for p in missing]
@@ -107,7 +108,7 @@ class Library:
         total = len(done) + len(todo)
         for n, outcome in enumerate(done, 1):
             report(progress_callback, outcome, n, total)
-        for path, parsed in parse_all(list(todo), jobs, password, max_size, ocr):
+        for path, parsed in parse_all(list(todo), jobs, password, max_size, ocr, reader):
             done.append(self._store_parsed(path, todo[path], parsed, replace))
             report(progress_callback, done[-1], len(done), total)
         order = {str(p): n for n, p in enumerate(files)}
