@@ -37,3 +37,35 @@ def truth(name: str) -> dict:
 
 def source_issue() -> dict:
     return json.loads((SAMPLES / "source" / "issue-200.json").read_text("utf-8"))
+
+
+# --- a throw-away PostgreSQL server (tests/pg_server.py) --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the session; skips where its binaries or psycopg are missing."""
+    import pg_server as server
+
+    bindir = server.find_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    pytest.importorskip("psycopg", reason="psycopg is not installed: pip install 'digest[postgres]'")
+    running = server.PgServer(bindir).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    return pg_server.url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library_at(request, tmp_path):
+    """Where a test's library is made, once per back end: a folder (SQLite), or a fresh
+    PostgreSQL database's URL (skipped where no server can be started)."""
+    if request.param == "sqlite":
+        return tmp_path / "lib"
+    return request.getfixturevalue("pg_url")

@@ -72,3 +72,16 @@ def issue_text(issue: Issue) -> str:
             lines += [section, ""]
         lines += [a.title, "", *a.body, "", f"— {first_page + n} —", ""]
     return "\n".join(lines)
+
+
+def table_count(lib, table: str) -> int:
+    """Rows in one of the library's tables, read by the database's own driver."""
+    if lib.backend == "PostgreSQL":
+        import psycopg
+
+        with psycopg.connect(str(lib.db_path)) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    import sqlite3
+
+    with sqlite3.connect(lib.db_path) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

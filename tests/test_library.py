@@ -8,7 +8,7 @@ import random
 import sqlite3
 
 import pytest
-from library_helpers import small_issue, truth_issue
+from library_helpers import small_issue, table_count, truth_issue
 
 from digest.errors import LibraryError, NotFoundError, QueryError
 from digest.export import FIELDS, article_row
@@ -26,8 +26,9 @@ from digest.library import (
 
 
 @pytest.fixture
-def lib(tmp_path):
-    with Library(tmp_path / "lib") as library:
+def lib(library_at):
+    """A library on each back end (SQLite, PostgreSQL): the behaviour tests run on both."""
+    with Library(library_at) as library:
         yield library
 
 
@@ -99,10 +100,7 @@ def test_remove_deletes_articles_and_index_entries(lib):
     assert lib.remove("1").number == 200
     assert [i.number for i in lib.issues()] == [201]
     assert {h.issue for h in lib.search("医药", limit=None)} == {201}
-    conn = sqlite3.connect(lib.db_path)
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 22
-    assert conn.execute("SELECT count(*) FROM toc_entries").fetchone()[0] == 22
-    assert conn.execute("SELECT count(*) FROM article_fts").fetchone()[0] == 22
+    assert [table_count(lib, t) for t in ("articles", "toc_entries", "article_fts")] == [22] * 3
     assert lib.store(truth_issue(200)) == 3  # its hash is free again
 
 

@@ -188,4 +188,5 @@ def library_db(library: str | None) -> str:
     """The library's database file: an input that ``-o`` must not overwrite."""
     from digest.library import DB_NAME, library_path
 
-    return str(library_path(library) / DB_NAME)
+    where = library_path(library)
+    return where if isinstance(where, str) else str(where / DB_NAME)  # a URL is no file

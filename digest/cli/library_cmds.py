@@ -89,13 +89,14 @@ def library_rows(library: str | None, query: str | None, chosen) -> list[dict]:
 @app.command("path")
 @boundary
 def path_cmd(library: LibraryOpt = None) -> None:
-    """Print the library folder.
+    """Print the library folder (or the PostgreSQL URL, without its password).
 
     Example: DIGEST_HOME=~/bulletins digest path
     """
     from digest.library import library_path
+    from digest.library.paths import shown_location
 
-    print(library_path(library))
+    print(shown_location(library_path(library)))
 
 
 ADD_WARNINGS_SHOWN = 2  # per file: adding many issues must not bury the summary line
@@ -234,6 +235,7 @@ def check_cmd(
     library: LibraryOpt = None,
 ) -> None:
     """Check the library file with SQLite's integrity check; --repair rebuilds its indexes.
+    (A PostgreSQL library: every article is in the search index; --repair indexes those missing.)
 
     Exit 0 when sound; 7 when damaged (then restore a backup, or add the issues again).
 
@@ -253,7 +255,7 @@ def check_cmd(
         raise CorruptLibraryError(f"The library {lib.db_path}: {len(result.problems)} "
                                   f"problem(s) above; {advice}. Otherwise restore a backup "
                                   "copy, or move the file away and add the issues again.")
-    print(f"The library {lib.db_path} is sound (SQLite integrity check: ok).")
+    print(f"The library {lib.db_path} is sound ({lib.backend} integrity check: ok).")
 
 
 @app.command("search", context_settings={"ignore_unknown_options": True})

@@ -179,8 +179,10 @@ MaxSizeOpt = Annotated[str | None, typer.Option(
     "--max-size", metavar="SIZE", show_default=False, callback=_max_size,
     help="Refuse input files larger than SIZE (e.g. 50M, 1G; default 256M).")]
 LibraryOpt = Annotated[str | None, typer.Option(
-    "--library", metavar="PATH", show_default=False,
-    help="The library folder (default: $DIGEST_HOME, else the user data folder; see `digest path`).")]
+    "--library", metavar="PATH|URL", show_default=False,
+    help="The library: a folder (an SQLite file in it) or a postgresql://USER@HOST/DB URL "
+    "(pip install 'digest[postgres]'). Default: $DIGEST_LIBRARY, else $DIGEST_HOME, else the "
+    "user data folder; see `digest path`.")]
 PasswordOpt = Annotated[str | None, typer.Option(
     "--password", metavar="PASSWORD", show_default=False, help="Password for an encrypted PDF.")]
 LimitOpt = Annotated[int, typer.Option(

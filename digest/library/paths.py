@@ -1,7 +1,8 @@
 """Where the library lives, and which files a `digest add` argument names.
 
-``library_path`` picks the folder (``--library`` > ``$DIGEST_HOME`` > the user data folder); the
-database is ``library.db`` inside it. No server, no set-up.
+``library_path`` picks the library (``--library`` > ``$DIGEST_LIBRARY`` > ``$DIGEST_HOME`` > the user
+data folder). A folder holds ``library.db``, an SQLite file: no server, no set-up. A
+``postgresql://`` (or ``postgres://``) URL names a PostgreSQL database instead (``digest.library.pg``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,35 @@ from pathlib import Path
 
 DB_NAME = "library.db"
 ENV_VAR = "DIGEST_HOME"
+LIBRARY_VAR = "DIGEST_LIBRARY"  # a folder or a postgresql:// URL, before $DIGEST_HOME
+URL_SCHEMES = ("postgresql://", "postgres://")
 ISSUE_SUFFIXES = (".pdf", ".txt")  # what a folder given to `digest add` is searched for
 
 
-def library_path(explicit: str | os.PathLike | None = None) -> Path:
-    """The library folder: ``explicit``, else ``$DIGEST_HOME``, else the user data folder."""
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
+def is_url(location: str | os.PathLike | None) -> bool:
+    """Whether a library location is a PostgreSQL URL rather than a folder."""
+    return isinstance(location, str) and location.lower().startswith(URL_SCHEMES)
+
+
+def shown_location(location: Path | str) -> Path | str:
+    """A library as messages show it: a URL without its password."""
+    if not is_url(location):
+        return location
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    user, host = parts.netloc.rsplit("@", 1)
+    return urlunsplit(parts._replace(netloc=f"{user.split(':', 1)[0]}:***@{host}"))
+
+
+def library_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """The library: ``explicit``, else ``$DIGEST_LIBRARY``, else ``$DIGEST_HOME``, else the user
+    data folder. A folder as a ``Path``; a PostgreSQL URL as the string given."""
+    for value in (explicit, os.environ.get(LIBRARY_VAR), os.environ.get(ENV_VAR)):
+        if value:
+            return value if is_url(value) else Path(value).expanduser()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("digest", appauthor=False))

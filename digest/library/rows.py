@@ -108,14 +108,18 @@ def article_row(issue: Issue, article: Article) -> dict:
 # --- articles -----------------------------------------------------------------------------------
 
 ARTICLE_COLUMNS = ", ".join(f.name for f in ARTICLE_FIELDS)
-_INSERT_ARTICLE = (f"INSERT INTO articles (issue_id, {ARTICLE_COLUMNS}) "
+INSERT_ARTICLE = (f"INSERT INTO articles (issue_id, {ARTICLE_COLUMNS}) "
                    f"VALUES (?{', ?' * len(ARTICLE_FIELDS)})")
+
+
+def article_values(issue_id: int, article: Article) -> list:
+    """The values of ``INSERT_ARTICLE``'s columns for one article."""
+    return [issue_id, *(f.to_column(getattr(article, f.name)) for f in ARTICLE_FIELDS)]
 
 
 def insert_article(conn: sqlite3.Connection, issue_id: int, article: Article) -> int:
     """Store one article; its row id."""
-    values = [f.to_column(getattr(article, f.name)) for f in ARTICLE_FIELDS]
-    return conn.execute(_INSERT_ARTICLE, [issue_id, *values]).lastrowid
+    return conn.execute(INSERT_ARTICLE, article_values(issue_id, article)).lastrowid
 
 
 def article_from_row(r: sqlite3.Row) -> Article:
@@ -160,18 +164,26 @@ def issue_info_name(r) -> str:
     return str(r["id"])
 
 
+# The columns of an issue's own row that ``issue_values`` fills (``id`` apart).
+ISSUE_COLUMNS = ("sha256, source, bulletin, year, number, total_number, publisher, date, pages, "
+                 "added_at, warnings, end_matter, home, ocr_pages")
+
+
+def issue_values(issue: Issue) -> tuple:
+    """The values of ``ISSUE_COLUMNS`` for an issue."""
+    m = issue.masthead
+    return (issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
+            _date_text(m.date), issue.pages, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            _json(issue.warnings), _json(issue.end_matter), issue.home,
+            len(getattr(issue, "ocr_pages", ())))  # the OCR reader adds Issue.ocr_pages
+
+
 def insert_issue(conn: sqlite3.Connection, issue: Issue, issue_id: int | None = None) -> int | None:
     """Store the issue's own row (as ``issue_id`` when given, else a new id); its id, or None
     when its file hash is already stored."""
-    m = issue.masthead
     cur = conn.execute(
-        "INSERT OR IGNORE INTO issues (id, sha256, source, bulletin, year, number, total_number, "
-        "publisher, date, pages, added_at, warnings, end_matter, home, ocr_pages) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (issue_id, issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
-         _date_text(m.date), issue.pages, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-         _json(issue.warnings), _json(issue.end_matter), issue.home,
-         len(getattr(issue, "ocr_pages", ()))))  # the OCR reader adds Issue.ocr_pages
+        f"INSERT OR IGNORE INTO issues (id, {ISSUE_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (issue_id, *issue_values(issue)))
     return cur.lastrowid if cur.rowcount else None
 
 

@@ -126,8 +126,7 @@ def user_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection, db_path: Path, steps=MIGRATIONS) -> None:
     """Run the steps the library has not had yet, each in its own transaction."""
     if user_version(conn) > len(steps):
-        raise LibraryError(f"{db_path} was made by a newer version of digest (schema "
-                           f"{user_version(conn)}, this one knows {len(steps)}): upgrade digest.")
+        raise newer_schema_error(db_path, user_version(conn), len(steps))
     while user_version(conn) < len(steps):
         with transaction(conn):
             version = user_version(conn)  # another process may have migrated meanwhile
@@ -137,6 +136,12 @@ def migrate(conn: sqlite3.Connection, db_path: Path, steps=MIGRATIONS) -> None:
             if version < len(steps):
                 steps[version](conn)
                 conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def newer_schema_error(where, version: int, known: int) -> LibraryError:
+    """A library made by a newer digest (SQLite or PostgreSQL: the same message)."""
+    return LibraryError(f"{where} was made by a newer version of digest (schema {version}, this "
+                        f"one knows {known}): upgrade digest.")
 
 
 @contextmanager

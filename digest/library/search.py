@@ -113,12 +113,14 @@ def iter_search(conn: sqlite3.Connection, query: str, filters: Filters = Filters
     The query is parsed before the first hit is asked for, so a bad one raises at once.
     """
     q = parse_query(query)
-    return _confirmed(conn, q, filters, limit)
+    return confirmed(conn, q, filters, limit)
 
 
-def _confirmed(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int | None) -> Iterator:
+def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=None) -> Iterator:
+    """Hits of the ranked candidates that pass the exact check; ``candidates`` (q, filters) →
+    (SQL, params) selects them (default: SQLite's, ``_candidates_sql``)."""
     found = 0
-    for chunk in _ranked(conn, q, filters, limit):
+    for chunk in _ranked(conn, q, filters, limit, candidates or _candidates_sql):
         rows = _hit_rows(conn, [aid for aid, _ in chunk])
         for aid, score in chunk:
             row = rows[aid]
@@ -129,15 +131,15 @@ def _confirmed(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int 
                     return
 
 
-def _ranked(conn: sqlite3.Connection, q: Query, filters: Filters,
-            limit: int | None) -> Iterator[list[tuple[int, float]]]:
+def _ranked(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int | None,
+            candidates) -> Iterator[list[tuple[int, float]]]:
     """Chunks of (article id, score) of the articles that may match, best first.
 
     With a limit, SQLite returns the best ``limit + SLACK`` (a phrase of pairs can match across
     punctuation, see digest/query.py, so a few may fail the exact check); in the rare case that
     too many fail, the next, larger page is asked for.
     """
-    sql, params = _candidates_sql(q, filters)
+    sql, params = candidates(q, filters)
     if not limit:
         cursor = conn.execute(sql, params)
         while rows := cursor.fetchmany(_CHUNK):
@@ -178,19 +180,27 @@ def _hit_rows(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, sql
     return {r["article_id"]: r for r in rows}
 
 
-def selected(conn: sqlite3.Connection, query: str | None,
-             filters: Filters = Filters()) -> dict[int, set[int]]:
-    """{issue id: article seqs} of the articles with a body that match, in issue order."""
+def _fts_narrowing(q: Query) -> tuple[str, list]:
+    return "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", [q.fts]
+
+
+def selected(conn: sqlite3.Connection, query: str | None, filters: Filters = Filters(), *,
+             narrowing=_fts_narrowing,
+             order: str = "i.date, i.bulletin, i.number, i.id, a.seq") -> dict[int, set[int]]:
+    """{issue id: article seqs} of the articles with a body that match, in issue order.
+
+    ``narrowing`` (q) → (condition, params) keeps the articles the index may find for a query
+    that has an index expression; ``order`` is the ORDER BY (the defaults are SQLite's)."""
     q = parse_query(query) if query else None
     where, params = filters.sql()
     if q is not None and q.fts is not None:
-        where += " AND a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
-        params.append(q.fts)
+        cond, cond_params = narrowing(q)
+        where += f" AND {cond}"
+        params += cond_params
     texts = "a.title, a.body" if q is not None else "NULL AS title, NULL AS body"
     rows = conn.execute(
         f"SELECT a.issue_id, a.seq, {texts} FROM articles a "
-        f"JOIN issues i ON i.id = a.issue_id WHERE {where} "
-        "ORDER BY i.date, i.bulletin, i.number, i.id, a.seq", params).fetchall()
+        f"JOIN issues i ON i.id = a.issue_id WHERE {where} ORDER BY {order}", params).fetchall()
     wanted: dict[int, set[int]] = {}
     for r in rows:
         if q is None or q.matches(r["title"], r["body"]):

@@ -1,5 +1,8 @@
 """The ``Library``: one folder's ``library.db``, issues stored whole, found, removed and searched.
 
+A ``postgresql://`` URL instead of a folder opens a PostgreSQL library (``digest.library.pg``):
+the same methods, through a ``Backend`` where the SQL differs.
+
 Each issue is stored in one transaction, with every entry of the rebuilt TOC (those without a
 body too), so the TOC round-trips. The identity of an issue is the SHA-256 of its file: adding
 the same file again changes nothing.
@@ -17,6 +20,7 @@ from pathlib import Path
 from digest.errors import InputError, LibraryError, NotFoundError
 from digest.library import identity
 from digest.library import search as _search
+from digest.library.backend import Backend
 from digest.library.check import CheckResult
 from digest.library.ingest import (
     AddResult,
@@ -27,7 +31,7 @@ from digest.library.ingest import (
     parse_all,
     report,
 )
-from digest.library.paths import DB_NAME, expand_paths
+from digest.library.paths import DB_NAME, expand_paths, is_url
 from digest.library.rows import (
     ISSUE_INFO_SQL,
     IssueInfo,
@@ -50,10 +54,18 @@ from digest.models import Article, Issue
 
 
 class Library:
-    """A library folder holding ``library.db``. Use as a context manager, or call ``close``."""
+    """A library folder holding ``library.db``, or a PostgreSQL database named by its URL.
+    Use as a context manager, or call ``close``."""
 
     def __init__(self, folder: str | os.PathLike, *, create: bool = True, write: bool = True):
         """``write=False``: only reading is planned; a read-only library then opens read-only."""
+        if is_url(folder):
+            from digest.library import pg
+
+            self._b, self._conn, self.folder = pg.open_library(folder, create=create)
+            self.db_path = self.folder  # the URL without its password, as messages show it
+            return
+        self._b = SQLITE
         self.folder = Path(folder)
         self.db_path = self.folder / DB_NAME
         if not self.db_path.exists():
@@ -67,6 +79,11 @@ class Library:
                                    f"{exc.strerror}. Give --library another folder.") from None
         self._conn = connect(self.db_path, write=write)
 
+    @property
+    def backend(self) -> str:
+        """The database holding the library: "SQLite" or "PostgreSQL"."""
+        return self._b.name
+
     def close(self) -> None:
         self._conn.close()
 
@@ -75,8 +92,8 @@ class Library:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
-        if isinstance(exc, sqlite3.Error):  # a damaged file, a full disk: say which
-            raise library_error(exc, self.db_path) from None
+        if isinstance(exc, self._b.errors):  # a damaged file, a full disk, a server gone: say which
+            raise self._b.error(exc, self.db_path) from None
 
     # -- adding
 
@@ -84,8 +101,8 @@ class Library:
         """Store a whole issue in one transaction; its id, or None if its hash is already here.
 
         Stores whatever it is given: ``add_paths`` is where copies of an issue are recognised."""
-        with transaction(self._conn) as conn:
-            return _store_in(conn, issue)
+        with self._b.transaction(self._conn) as conn:
+            return self._b.store_in(conn, issue)
 
     def add_paths(self, paths: Iterable[str | os.PathLike], *, jobs: int = 1,
                   password: str | None = None, replace: bool = False,
@@ -141,14 +158,14 @@ class Library:
             return FileOutcome(path, Outcome.FAILED, parsed)
         issue = dataclasses.replace(parsed, sha256=sha)  # the hash of the file as read here
         n = sum(1 for a in issue.articles if a.body)
-        with transaction(self._conn) as conn:  # placed and stored at once: no other add between
-            placed = identity.place(conn, issue)
+        with self._b.transaction(self._conn) as conn:  # placed and stored at once: no add between
+            placed = self._b.place(conn, issue)
             if placed.twin is not None and not (replace and placed.verdict.new_is_better):
                 return FileOutcome(path, Outcome.SKIPPED, _skip_note(placed, replace),
                                    placed.twin["id"])
             if placed.twin is not None:  # the better copy takes the stored one's id
-                identity.remove_issue(conn, placed.twin["id"])
-            issue_id = _store_in(conn, issue, placed.twin["id"] if placed.twin else None)
+                self._b.remove_issue(conn, placed.twin["id"])
+            issue_id = self._b.store_in(conn, issue, placed.twin["id"] if placed.twin else None)
         if issue_id is None:  # another `digest add` stored the same file meanwhile
             return FileOutcome(path, Outcome.SKIPPED, "already in the library", same_file=True)
         if placed.twin is not None:
@@ -164,6 +181,8 @@ class Library:
         first (a read-only library cannot be repaired)."""
         from digest.library import check
 
+        if self._b is not SQLITE:
+            return self._b.check(self._conn, repair=repair)
         if not repair:
             return check.CheckResult(check.problems(self._conn))
         if not writable(self.db_path):
@@ -181,7 +200,7 @@ class Library:
 
     def issues(self) -> list[IssueInfo]:
         """Every issue, by date, bulletin and number."""
-        rows = self._conn.execute(ISSUE_INFO_SQL + " ORDER BY date, bulletin, number, id")
+        rows = self._conn.execute(f"{ISSUE_INFO_SQL} ORDER BY {self._b.issue_order}")
         return [issue_info(r) for r in rows]
 
     def find(self, name: str) -> IssueInfo:
@@ -220,8 +239,8 @@ class Library:
     def remove(self, name: str) -> IssueInfo:
         """Remove the named issue, its articles and their index entries; return what it was."""
         info = self.find(name)
-        with transaction(self._conn) as conn:
-            identity.remove_issue(conn, info.id)
+        with self._b.transaction(self._conn) as conn:
+            self._b.remove_issue(conn, info.id)
         return info
 
     def _load_issue(self, issue_id: int) -> Issue:
@@ -238,19 +257,20 @@ class Library:
                limit: int | None = DEFAULT_LIMIT) -> list:
         """Articles matching ``query`` (see ``digest.query``), best first, as ``Hit`` values;
         at most ``limit``. Raises ``QueryError`` for a query that cannot be understood."""
-        return _search.search(self._conn, query, filters, limit)
+        return list(self.iter_search(query, filters, limit))
 
     def iter_search(self, query: str, filters: Filters = NO_FILTERS,
                     limit: int | None = None) -> Iterator:
         """``search`` as an iterator: hits are read, checked and built as they are asked for,
         so all the hits of a common term are never held at once."""
-        return _search.iter_search(self._conn, query, filters, limit)
+        return self._b.iter_search(self._conn, query, filters, limit)
 
     def trends(self, terms: Iterable[str], *, by=None, by_region: bool = False,
                filters: Filters = NO_FILTERS):
         """Articles matching each term per period (and region): see ``digest.trends``."""
         from digest.trends import count_terms, scope_for
 
+        self._b.check_trends()
         return count_terms(self._conn, terms, by=by, by_region=by_region, scope=scope_for(filters))
 
     def rising(self, *, by=None, filters: Filters = NO_FILTERS, min_support: int | None = None,
@@ -258,6 +278,7 @@ class Library:
         """Keywords whose share of articles grew most in the latest period: ``digest.trends``."""
         from digest.trends import MIN_SUPPORT, rising, scope_for
 
+        self._b.check_trends()
         return rising(self._conn, by=by, scope=scope_for(filters), limit=limit,
                       min_support=MIN_SUPPORT if min_support is None else min_support)
 
@@ -268,7 +289,7 @@ class Library:
         This is what ``digest export`` writes for the library: ``digest.export.article_row``
         turns each pair into a row.
         """
-        for issue_id, seqs in _search.selected(self._conn, query, filters).items():
+        for issue_id, seqs in self._b.selected(self._conn, query, filters).items():
             issue = self._load_issue(issue_id)
             yield from ((issue, a) for a in issue.articles if a.seq in seqs)
 
@@ -285,6 +306,11 @@ def _store_in(conn, issue: Issue, issue_id: int | None = None) -> int | None:
             _search.index_article(conn, article_id, article.title, article.text)
     insert_toc(conn, issue_id, issue.toc)
     return issue_id
+
+
+SQLITE = Backend("SQLite", (sqlite3.Error,), library_error, transaction, _store_in, identity.place,
+                 identity.remove_issue, _search.iter_search, _search.selected,
+                 "date, bulletin, number, id")
 
 
 def _stored_name(row) -> str:
