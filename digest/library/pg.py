@@ -34,6 +34,7 @@ from digest.library.paths import shown_location
 from digest.library.rows import (
     INSERT_ARTICLE,
     ISSUE_COLUMNS,
+    IssueInfo,
     article_values,
     insert_toc,
     issue_values,
@@ -236,19 +237,23 @@ def transaction(conn: PgConn):
         yield conn
 
 
-def store_in(conn: PgConn, issue: Issue, issue_id: int | None = None) -> int | None:
-    """Store a whole issue inside the caller's transaction; its id, or None when its file's
-    hash is already stored (by this process or, committed meanwhile, another)."""
+def store_in(conn: PgConn, issue: Issue, issue_id: int | None = None,
+             record: IssueInfo | None = None) -> int | None:
+    """Store a whole issue inside the caller's transaction (``record``: see
+    ``rows.issue_values``); its id, or None when its file's hash is already stored (by this
+    process or, committed meanwhile, another)."""
     from digest.library.pg_search import index_article
 
     marks = ", ".join("?" * (ISSUE_COLUMNS.count(",") + 1))
-    columns, values = ISSUE_COLUMNS, list(issue_values(issue))
+    columns, values = ISSUE_COLUMNS, list(issue_values(issue, record))
     if issue_id is not None:
         columns, marks, values = f"id, {columns}", f"?, {marks}", [issue_id, *values]
     row = conn.execute(f"INSERT INTO issues ({columns}) VALUES ({marks}) "
                        "ON CONFLICT (sha256) DO NOTHING RETURNING id", values).fetchone()
     if row is None:
         return None
+    if issue_id is not None:  # an id given (a copy keeps its id): new ids must come after it
+        conn.execute(_ADVANCE_IDS, (issue_id, issue_id))
     issue_id = row[0]
     for article in issue.articles:
         article_id = conn.execute(INSERT_ARTICLE + " RETURNING id",
@@ -257,6 +262,12 @@ def store_in(conn: PgConn, issue: Issue, issue_id: int | None = None) -> int | N
             index_article(conn, article_id, article.title, article.text)
     insert_toc(conn, issue_id, issue.toc)
     return issue_id
+
+
+# An identity column's sequence does not see ids given explicitly; without this a later add
+# would draw an id a copied issue holds. Only ever moved forward (other writers draw too).
+_ADVANCE_IDS = ("SELECT setval(s, ?) FROM (SELECT pg_get_serial_sequence('issues', 'id')::regclass"
+                " AS s) q WHERE ? > coalesce(pg_sequence_last_value(s), 0)")
 
 
 def _lock_key(text: str) -> int:

@@ -150,6 +150,7 @@ class IssueInfo:
     added_at: str
     articles: int  # articles with a body
     warnings: tuple[str, ...] = ()
+    ocr_pages: int = 0  # pages of the file read by OCR (what decides the better copy first)
 
     @property
     def name(self) -> str:
@@ -169,21 +170,25 @@ ISSUE_COLUMNS = ("sha256, source, bulletin, year, number, total_number, publishe
                  "added_at, warnings, end_matter, home, ocr_pages")
 
 
-def issue_values(issue: Issue) -> tuple:
-    """The values of ``ISSUE_COLUMNS`` for an issue."""
+def issue_values(issue: Issue, record: IssueInfo | None = None) -> tuple:
+    """The values of ``ISSUE_COLUMNS`` for an issue. ``record``: its entry in another library,
+    whose time of adding and count of OCR pages are kept (the ``Issue`` carries neither)."""
     m = issue.masthead
+    added_at = record.added_at if record else dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    ocr_pages = record.ocr_pages if record else len(issue.ocr_pages)
     return (issue.sha256, issue.source, m.bulletin, m.year, m.number, m.total_number, m.publisher,
-            _date_text(m.date), issue.pages, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            _json(issue.warnings), _json(issue.end_matter), issue.home,
-            len(getattr(issue, "ocr_pages", ())))  # the OCR reader adds Issue.ocr_pages
+            _date_text(m.date), issue.pages, added_at, _json(issue.warnings),
+            _json(issue.end_matter), issue.home, ocr_pages)
 
 
-def insert_issue(conn: sqlite3.Connection, issue: Issue, issue_id: int | None = None) -> int | None:
-    """Store the issue's own row (as ``issue_id`` when given, else a new id); its id, or None
-    when its file hash is already stored."""
+def insert_issue(conn: sqlite3.Connection, issue: Issue, issue_id: int | None = None,
+                 record: IssueInfo | None = None) -> int | None:
+    """Store the issue's own row (as ``issue_id`` when given, else a new id; ``record``: see
+    ``issue_values``); its id, or None when its file hash is already stored."""
     cur = conn.execute(
         f"INSERT OR IGNORE INTO issues (id, {ISSUE_COLUMNS}) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (issue_id, *issue_values(issue)))
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (issue_id, *issue_values(issue, record)))
     return cur.lastrowid if cur.rowcount else None
 
 
@@ -209,7 +214,8 @@ def issue_info(r: sqlite3.Row) -> IssueInfo:
         id=r["id"], sha256=r["sha256"], source=r["source"], bulletin=r["bulletin"],
         year=r["year"], number=r["number"], total_number=r["total_number"],
         publisher=r["publisher"], date=_date(r["date"]), pages=r["pages"],
-        added_at=r["added_at"], articles=r["n_articles"], warnings=_json_tuple(r["warnings"]))
+        added_at=r["added_at"], articles=r["n_articles"], warnings=_json_tuple(r["warnings"]),
+        ocr_pages=r["ocr_pages"])
 
 
 def issue_from_rows(irow: sqlite3.Row, arows, trows) -> Issue:

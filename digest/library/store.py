@@ -146,9 +146,7 @@ class Library:
                                same_file=True)
         row = self._conn.execute("SELECT * FROM issues WHERE sha256 = ?", (sha,)).fetchone()
         if row:
-            return FileOutcome(str(path), Outcome.SKIPPED,
-                               f"same issue as {_stored_name(row)}, skipped: the same file",
-                               row["id"], same_file=True)
+            return _same_file(str(path), row)
         todo[str(path)] = sha
         return None
 
@@ -173,6 +171,31 @@ class Library:
                                issue.warnings)
         return FileOutcome(path, Outcome.ADDED, _namesake_note(issue, placed), issue_id, n,
                            issue.warnings)
+
+    def store_copy(self, issue: Issue, record: IssueInfo, reserved: int = 0) -> FileOutcome:
+        """Store an issue read from another library, unless this one holds it already: the same
+        file (same SHA-256) or another copy of the same issue (``identity``). One transaction.
+
+        ``record`` is the issue's entry in the other library: its time of adding and its count
+        of OCR pages are kept, and its id when that is free here; else it gets an id above
+        ``reserved`` (the other library's largest), which keeps the ids of the issues still to
+        be copied free for them (``digest library copy``).
+        """
+        with self._b.transaction(self._conn) as conn:  # checked and stored at once
+            row = conn.execute("SELECT * FROM issues WHERE sha256 = ?",
+                               (issue.sha256,)).fetchone()
+            if row:
+                return _same_file(issue.source, row)
+            placed = self._b.place(conn, issue)
+            if placed.twin is not None:
+                return FileOutcome(issue.source, Outcome.SKIPPED, _skip_note(placed, False),
+                                   placed.twin["id"])
+            issue_id = self._b.store_in(conn, issue, _free_id(conn, record.id, reserved), record)
+        if issue_id is None:  # another writer stored the same file meanwhile (PostgreSQL)
+            return FileOutcome(issue.source, Outcome.SKIPPED, "already in the library",
+                               same_file=True)
+        return FileOutcome(issue.source, Outcome.ADDED, _namesake_note(issue, placed), issue_id,
+                           sum(1 for a in issue.articles if a.body), issue.warnings)
 
     # -- soundness
 
@@ -294,10 +317,12 @@ class Library:
             yield from ((issue, a) for a in issue.articles if a.seq in seqs)
 
 
-def _store_in(conn, issue: Issue, issue_id: int | None = None) -> int | None:
-    """Store a whole issue inside the caller's transaction (as ``issue_id`` when given); its
-    id, or None if its hash is already here."""
-    issue_id = insert_issue(conn, issue, issue_id)
+def _store_in(conn, issue: Issue, issue_id: int | None = None,
+              record: IssueInfo | None = None) -> int | None:
+    """Store a whole issue inside the caller's transaction (as ``issue_id`` when given; keeping
+    what ``record``, its entry in another library, says: see ``insert_issue``); its id, or None
+    if its hash is already here."""
+    issue_id = insert_issue(conn, issue, issue_id, record)
     if issue_id is None:
         return None
     for article in issue.articles:
@@ -316,6 +341,20 @@ SQLITE = Backend("SQLite", (sqlite3.Error,), library_error, transaction, _store_
 def _stored_name(row) -> str:
     """A stored issue as a message names it: ``长三角每周要讯:2020:200 (id 3, from FILE)``."""
     return f"{issue_info_name(row)} (id {row['id']}, from {row['source']})"
+
+
+def _free_id(conn, wanted: int, reserved: int) -> int:
+    """``wanted`` if no issue has it, else the first id above ``reserved`` and every id used."""
+    if conn.execute("SELECT 1 FROM issues WHERE id = ?", (wanted,)).fetchone() is None:
+        return wanted
+    return max(reserved, conn.execute("SELECT max(id) FROM issues").fetchone()[0]) + 1
+
+
+def _same_file(path: str, row) -> FileOutcome:
+    """Skipped: the very file (same SHA-256) stored as ``row``."""
+    return FileOutcome(path, Outcome.SKIPPED,
+                       f"same issue as {_stored_name(row)}, skipped: the same file", row["id"],
+                       same_file=True)
 
 
 def _skip_note(placed: identity.Placement, replace: bool) -> str:
