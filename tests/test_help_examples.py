@@ -25,7 +25,14 @@ EXAMPLE = re.compile(r"^\s*(?:Examples?:)?\s*((?:[A-Z_]+=\S+ )?digest\b.*)$")
 
 
 def commands() -> list[str]:
-    return sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+    """Every command, and every group and its commands as ``GROUP COMMAND``."""
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        name = group.name or sub.info.name
+        names += [name, *(f"{name} {c.name or c.callback.__name__}"
+                          for c in sub.registered_commands)]
+    return sorted(names)
 
 
 def examples(help_text: str) -> list[str]:
@@ -45,7 +52,7 @@ def examples(help_text: str) -> list[str]:
 
 def help_examples() -> dict[str, list[str]]:
     texts = {"": runner.invoke(app, ["--help"]).stdout}
-    texts |= {c: runner.invoke(app, [c, "--help"]).stdout for c in commands()}
+    texts |= {c: runner.invoke(app, [*c.split(), "--help"]).stdout for c in commands()}
     return {c: examples(t) for c, t in texts.items()}
 
 

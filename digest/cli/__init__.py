@@ -50,7 +50,14 @@ def _root(
 
 
 # Registration: importing the modules adds their commands to ``app`` (so they come last).
-from digest.cli import bookmarks_cmd, issue_cmds, library_cmds, summary_cmd, trends_cmd  # noqa: E402, F401
+from digest.cli import (  # noqa: E402, F401
+    bookmarks_cmd,
+    issue_cmds,
+    library_cmds,
+    library_group,
+    summary_cmd,
+    trends_cmd,
+)
 
 
 def main() -> None:
