@@ -30,10 +30,8 @@ from pathlib import Path
 
 from digest.errors import DigestError, LibraryError, UsageError
 from digest.library.ingest import Outcome
-from digest.library.paths import DB_NAME
+from digest.library.paths import DB_NAME, is_url
 from digest.library.rows import IssueInfo
-
-URL_SCHEMES = ("postgresql://", "postgres://")  # a library named by a URL, not a folder
 
 
 class CopyOutcome(str, Enum):
@@ -123,10 +121,6 @@ def _copy_one(source, target, info: IssueInfo, reserved: int) -> IssueCopy:
                      stored.articles, stored.same_file)
 
 
-def is_url(name: str | os.PathLike) -> bool:
-    return str(name).startswith(URL_SCHEMES)
-
-
 def same_library(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """Whether two names (folders or URLs) name one library."""
     if is_url(a) or is_url(b):
@@ -148,4 +142,4 @@ def _require_library(src: str | os.PathLike) -> None:
     if not (folder / DB_NAME).is_file():
         what = "no such folder" if not folder.exists() else f"no {DB_NAME} in it"
         raise LibraryError(f"{src}: not a library to copy from ({what}); give a library "
-                           "folder (`digest path` prints yours).")
+                           "folder (`digest path` prints yours) or a postgresql:// URL.")
