@@ -6,13 +6,19 @@ defined as plain substring search (ASCII letters compared case-insensitively), a
 built to never miss a substring:
 
 * ``index_text`` turns a text into space-separated overlapping character pairs of each run of
-  letters and digits (生物医药 → 生物 物医 医药; a one-character run stays as it is). SQLite's
+  letters and digits (生物医药 → 生物 物医 医药; a one-character run stays as it is), with the
+  token ``RUN_BREAK`` between the pairs of two runs (长三角，联盟 → 长三 三角 zzz 联盟). SQLite's
   FTS5 indexes those pairs as tokens.
-* ``Query.fts`` turns each search term into an FTS5 *phrase* of the same pairs. Where the term
-  occurs as a substring, its pairs stand at consecutive positions, so the phrase matches: the
-  index never loses a hit. The phrase can also match a little more (pairs from two runs that
-  meet across punctuation), so every candidate is checked with ``Query.matches``, a real
-  substring test: precision is exact too.
+* ``Query.fts`` turns each search term into an FTS5 *phrase* of the same tokens. Where the term
+  occurs as a substring, its tokens stand at consecutive positions, so the phrase matches: the
+  index never loses a hit.
+* For a term that is one run of two or more letters and digits (养老, 生物医药, g60) the phrase
+  *is* the substring test: consecutive pairs that chain (生物 物医 医药) can only come from one
+  run, because ``RUN_BREAK`` stands between runs and never equals a pair. Such a query is
+  ``Query.exact``: the index alone decides, no text is read. Other terms (one character, or
+  runs with punctuation or spaces between them, where the phrase cannot see *which* characters
+  separate the runs) are checked with ``Query.matches``, a real substring test, or its SQL twin
+  ``Query.sql``: precision is exact either way.
 
 Syntax: terms separated by spaces must all occur; ``"quoted phrase"`` is one term that may hold
 spaces; ``OR`` between terms or groups; ``-term`` excludes; parentheses group. Errors raise
@@ -53,9 +59,16 @@ def _pairs(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+# The token between the pairs of two runs. Three characters: never a pair (two) nor a
+# one-character run, so no text token equals it; ASCII letters, so any tokenizer (FTS5's ascii,
+# PostgreSQL's parser) keeps it as one word.
+RUN_BREAK = "zzz"
+
+
 def index_text(text: str) -> str:
-    """The text as FTS5 sees it: overlapping character pairs of each letter/digit run."""
-    return " ".join(p for run in _RUN.findall(fold(text)) for p in _pairs(run))
+    """The text as FTS5 sees it: overlapping character pairs of each letter/digit run, the runs
+    separated by ``RUN_BREAK``. Changing this needs a migration step that rebuilds the index."""
+    return f" {RUN_BREAK} ".join(" ".join(_pairs(run)) for run in _RUN.findall(fold(text)))
 
 
 # --- the query tree -----------------------------------------------------------------------------
@@ -70,27 +83,29 @@ class Term:
 
     def fts(self) -> str | None:
         """An FTS5 phrase that matches wherever the term occurs, or None when it can't narrow."""
-        runs = _RUN.findall(self.text)
+        tokens = index_text(self.text).split()
         # A one-character run at either end may be the edge of a longer run in the text, whose
-        # pairs don't contain it alone: leave it to the substring check.
+        # pairs don't contain it alone: leave it to the substring check. The RUN_BREAK after
+        # (before) it stays: a run does end (begin) there in the text too.
+        runs = _RUN.findall(self.text)
         if runs and len(runs[0]) == 1:
-            runs = runs[1:]
-        if runs and len(runs[-1]) == 1:
-            runs = runs[:-1]
-        tokens = [p for run in runs for p in _pairs(run)]
-        return '"' + " ".join(tokens) + '"' if tokens else None
+            tokens = tokens[1:]
+        if len(runs) > 1 and len(runs[-1]) == 1:
+            tokens = tokens[:-1]
+        if all(t == RUN_BREAK for t in tokens):
+            return None  # nothing but run breaks: every text with two runs has one
+        return '"' + " ".join(tokens) + '"'
 
     def positives(self) -> list[str]:
         return [self.text]
 
-    def exact_in_index(self) -> bool:
-        """True when the FTS phrase alone is the substring test: a term of one character pair
-        is one index token, and a token is a pair inside a run of the text."""
-        runs = _RUN.findall(self.text)
-        return len(runs) == 1 and len(runs[0]) == 2 and runs[0] == self.text
+    def exact(self) -> bool:
+        """True when the FTS phrase alone is the substring test: the term is one run of two or
+        more letters and digits, whose chained pairs occur only inside a run that holds it."""
+        return len(self.text) >= 2 and _RUN.fullmatch(self.text) is not None
 
     def sql(self, columns: tuple[str, ...], narrowed: bool = False) -> tuple[str, list]:
-        if narrowed and self.exact_in_index():
+        if narrowed and self.exact():
             return "1", []  # the FTS phrase that narrowed the candidates already decided
         # SQLite's built-in lower() folds ASCII letters only: the same as ``fold``. A term
         # without ASCII letters is found in the text as it is, without a lowered copy.
@@ -110,6 +125,9 @@ class Not:
     def fts(self) -> str | None:
         return None  # exclusion is done by the exact check: an FTS NOT could over-exclude
 
+    def exact(self) -> bool:
+        return False  # not in the MATCH expression: only the exact check excludes
+
     def positives(self) -> list[str]:
         return []
 
@@ -128,6 +146,9 @@ class And:
     def fts(self) -> str | None:
         parts = [p for p in (i.fts() for i in self.items) if p]
         return " AND ".join(f"({p})" for p in parts) if parts else None
+
+    def exact(self) -> bool:
+        return all(i.exact() for i in self.items)
 
     def positives(self) -> list[str]:
         return [t for i in self.items for t in i.positives()]
@@ -149,6 +170,9 @@ class Or:
         parts = [i.fts() for i in self.items]
         # One branch that can't narrow (e.g. a one-character term) makes the whole OR unnarrowable.
         return None if None in parts else " OR ".join(f"({p})" for p in parts)
+
+    def exact(self) -> bool:
+        return all(i.exact() for i in self.items)
 
     def positives(self) -> list[str]:
         return [t for i in self.items for t in i.positives()]
@@ -177,6 +201,12 @@ class Query:
     def fts(self) -> str | None:
         """The FTS5 MATCH expression, or None when every article must be checked."""
         return self.root.fts()
+
+    @property
+    def exact(self) -> bool:
+        """True when the articles matching ``fts`` are exactly those that satisfy the query:
+        no text needs checking (every term is one run of 2+ letters and digits, no exclusion)."""
+        return self.root.exact()
 
     def matches(self, title: str, body: str) -> bool:
         """True when the title and body satisfy the query (substring semantics)."""

@@ -55,7 +55,7 @@ _V2_ARTICLE = ("INSERT INTO articles (issue_id, seq, section, title, page, toc_p
 
 def store_v2(conn: sqlite3.Connection, issue) -> int:
     """Store ``issue`` as the version-2 library did (before physical_page)."""
-    from digest.query import index_text
+    from digest.library.search import index_text_v2 as index_text  # as version 2 indexed
 
     m = issue.masthead
     issue_id = conn.execute(_V2_ISSUE, (

@@ -19,7 +19,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.library.schema import _v2_search_index, transaction
+from digest.library.schema import transaction
+from digest.library.search import build_index
 
 MAX_PROBLEMS = 20  # lines of integrity_check output worth showing; the rest is more of the same
 STORED_TABLES = ("issues", "articles", "toc_entries")  # what a repair cannot rebuild
@@ -117,6 +118,6 @@ def _rebuild(path: Path) -> None:
         with transaction(conn):
             for sql in indexes:
                 conn.execute(sql)
-            _v2_search_index(conn)
+            build_index(conn)
     finally:
         conn.close()

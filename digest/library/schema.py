@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from digest.errors import CorruptLibraryError, LibraryError, ReadOnlyLibraryError
-from digest.query import index_text
+from digest.library.search import build_index, index_text_v2
 
 # A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
 # second `digest add` storing many issues in turn, without hanging forever on a stuck one.
@@ -71,11 +71,7 @@ def _v1_tables(conn: sqlite3.Connection) -> None:
 
 def _v2_search_index(conn: sqlite3.Connection) -> None:
     """The bigram search index, filled for the articles stored before it existed."""
-    conn.execute("CREATE VIRTUAL TABLE article_fts USING fts5("
-                 "title, body, content='', tokenize='ascii')")
-    rows = conn.execute("SELECT id, title, body FROM articles WHERE body != ''")
-    conn.executemany("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",
-                     ((i, index_text(t), index_text(b)) for i, t, b in rows.fetchall()))
+    build_index(conn, index_text_v2)
 
 
 def _v3_articles_with_body(conn: sqlite3.Connection) -> None:
@@ -113,10 +109,18 @@ def _v6_one_issue_once(conn: sqlite3.Connection) -> None:
     merge_copies(conn)
 
 
+def _v7_run_breaks(conn: sqlite3.Connection) -> None:
+    """The search index rebuilt with ``RUN_BREAK`` between runs (``digest.query``), which makes
+    the phrase of a one-run term the substring test itself. Dropped and built again rather than
+    updated article by article: every entry changes."""
+    conn.execute("DROP TABLE article_fts")
+    build_index(conn)
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
-    _v5_printed_sections_end_matter_home, _v6_one_issue_once)
+    _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks)
 
 
 def user_version(conn: sqlite3.Connection) -> int:

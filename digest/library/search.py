@@ -1,9 +1,12 @@
 """Search: a query (``digest.query``) and filters in, SQL over the library, hits out.
 
-An FTS5 table indexes each article's title and body as overlapping character pairs, and each
-query term becomes a phrase of pairs; candidates are checked with a real substring test. Recall
-is exactly that of substring search for any term, including two-character ones (医药 inside
-生物医药) that a word segmenter would not cut out, and precision is exact after the check.
+An FTS5 table indexes each article's title and body as overlapping character pairs, with a
+break token between runs (``digest.query``), and each query term becomes a phrase of those
+tokens. Recall is exactly that of substring search for any term, including two-character ones
+(医药 inside 生物医药) that a word segmenter would not cut out. For a term that is one run of
+letters and digits the phrase is the substring test itself; other candidates (terms with
+punctuation or spaces inside, one-character terms, exclusions) are checked with a real
+substring test, so precision is exact too.
 FTS5's own trigram tokenizer also gives substring search but cannot look up a term shorter than
 three characters, and two-character words are the commonest Chinese queries (养老, 医药, 江苏);
 a segmenter (jieba) misses every substring it cuts differently. The FTS table is contentless (the
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from digest.errors import QueryError
 from digest.library.rows import HIT_COLUMNS, hit_from_row
-from digest.query import Query, index_text, parse_query
+from digest.query import Query, fold, index_text, parse_query
 
 # BM25 weight of a title hit against a body hit: a title is ~20 characters against a body's
 # ~1,000, and an article named after the term is what the reader is looking for.
@@ -124,7 +127,7 @@ def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=No
         rows = _hit_rows(conn, [aid for aid, _ in chunk])
         for aid, score in chunk:
             row = rows[aid]
-            if q.matches(row["title"], row["body"]):
+            if q.exact or q.matches(row["title"], row["body"]):
                 yield hit_from_row(row, score, q.terms)
                 found += 1
                 if limit and found >= limit:
@@ -208,6 +211,35 @@ def selected(conn: sqlite3.Connection, query: str | None, filters: Filters = Fil
     return wanted
 
 
+# --- the index ----------------------------------------------------------------------------------
+
+# The schema version (``schema.MIGRATIONS`` steps) from which ``article_fts`` holds the tokens of
+# ``index_text``; libraries below it hold those of ``index_text_v2``. A contentless index can
+# only delete the tokens it was given, so deleting (``unindex_issue``) during an older migration
+# step must use the older function.
+RUN_BREAK_SINCE = 7
+
+
+_RUN_V2 = re.compile(r"[^\W_]+")
+
+
+def index_text_v2(text: str) -> str:
+    """The index text of schema versions 2 to 6: the pairs of each run, no ``RUN_BREAK``.
+    Frozen: only for migration steps that run on an index built by it."""
+    runs = _RUN_V2.findall(fold(text))
+    return " ".join(p for r in runs for p in ([r] if len(r) == 1 else
+                                              [r[i:i + 2] for i in range(len(r) - 1)]))
+
+
+def build_index(conn: sqlite3.Connection, index=index_text) -> None:
+    """Create the search index and fill it with every stored article that has a body."""
+    conn.execute("CREATE VIRTUAL TABLE article_fts USING fts5("
+                 "title, body, content='', tokenize='ascii')")
+    rows = conn.execute("SELECT id, title, body FROM articles WHERE body != ''")
+    conn.executemany("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",
+                     ((i, index(t), index(b)) for i, t, b in rows))
+
+
 def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
     """Add one stored article to the search index."""
     conn.execute("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",
@@ -216,8 +248,10 @@ def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: s
 
 def unindex_issue(conn: sqlite3.Connection, issue_id: int) -> None:
     """Take an issue's articles out of the search index (before deleting them)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    index = index_text if version >= RUN_BREAK_SINCE else index_text_v2
     rows = conn.execute("SELECT id, title, body FROM articles "
                         "WHERE issue_id = ? AND body != ''", (issue_id,)).fetchall()
     conn.executemany(
         "INSERT INTO article_fts (article_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-        [(i, index_text(t), index_text(b)) for i, t, b in rows])
+        [(i, index(t), index(b)) for i, t, b in rows])

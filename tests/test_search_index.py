@@ -1,0 +1,159 @@
+"""The bigram index with run breaks: the phrase of a one-run term is the substring test itself,
+and a library indexed before run breaks (schema 6) migrates to the same search results."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+from library_helpers import small_issue, truth_issue
+from test_library_fields import make_v2_library
+
+from digest.library import DB_NAME, MIGRATIONS, Library, connect
+from digest.library.search import index_text_v2
+from digest.query import RUN_BREAK, Term, index_text, parse_query
+
+# A few characters, so that runs share pairs often; punctuation and spaces that split runs.
+LETTERS = "医药品生物长三角aG6"
+SPLITS = "，。 、-"
+
+
+def random_text(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(LETTERS) if rng.random() < 0.8 else rng.choice(SPLITS)
+                   for _ in range(length))
+
+
+def indexed(texts: list[str]) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE f USING fts5(body, content='', tokenize='ascii')")
+    conn.executemany("INSERT INTO f (rowid, body) VALUES (?, ?)",
+                     [(n, index_text(t)) for n, t in enumerate(texts)])
+    return conn
+
+
+def phrase_hits(conn: sqlite3.Connection, term: str) -> set[int]:
+    phrase = Term(term).fts()
+    return {r for (r,) in conn.execute("SELECT rowid FROM f WHERE f MATCH ?", (phrase,))}
+
+
+def test_index_text_puts_a_break_between_runs():
+    assert index_text("长三角，联盟。G60 科创") == "长三 三角 zzz 联盟 zzz g6 60 zzz 科创"
+    assert index_text("a，生物医药") == "a zzz 生物 物医 医药"
+    assert index_text("") == "" and index_text("，。") == ""
+    # what versions 2 to 6 indexed: the same pairs, nothing between runs
+    assert index_text_v2("长三角，联盟。G60 科创") == "长三 三角 联盟 g6 60 科创"
+
+
+def test_the_phrase_of_a_one_run_term_is_the_substring_test():
+    """On texts where runs meet across punctuation all the time, the phrase alone finds exactly
+    the texts holding the term, for every one-run term of 2 to 4 characters that occurs."""
+    rng = random.Random(11)
+    texts = [random_text(rng, rng.randint(1, 40)) for _ in range(400)]
+    terms = {t[i:i + n] for t in texts for n in (2, 3, 4) for i in range(len(t) - n + 1)}
+    terms = sorted(t for t in terms if Term(t.lower()).exact())
+    assert len(terms) > 500
+    checked_across, conn = 0, indexed(texts)
+    for term in terms:
+        folded = term.lower()
+        scan = {n for n, t in enumerate(texts) if folded in t.lower()}
+        assert phrase_hits(conn, folded) == scan, term
+        # the pairs of the term side by side in two runs: what the old index matched wrongly
+        checked_across += any(folded not in t.lower() and folded in index_text_v2(t).replace(
+            " ", "") for t in texts)
+    assert checked_across > 50  # the case that needed the check before is really exercised
+
+
+@pytest.mark.parametrize("term", ["医药-药品", "长三角，联盟", "g6 60", "a，生物"])
+def test_the_phrase_of_a_term_of_several_runs_loses_no_hit(term):
+    rng = random.Random(5)
+    texts = [random_text(rng, rng.randint(1, 40)) for _ in range(400)]
+    texts += [f"前文{term}后文", f"{term}", f"x{term}y"]
+    folded = term.lower()
+    scan = {n for n, t in enumerate(texts) if folded in t.lower()}
+    assert scan and scan <= phrase_hits(indexed(texts), folded)
+    assert not Term(folded).exact()  # so the exact check runs for it
+
+
+def test_which_queries_the_index_alone_decides():
+    assert parse_query("生物医药").exact and parse_query("G60").exact
+    assert parse_query("养老 OR 医疗").exact and parse_query("(养老 医疗) OR 基金").exact
+    for query in ("江", "养老 -医疗", "长三角，联盟", '"长三角 联盟"', "养老 江", "长三角。"):
+        assert not parse_query(query).exact, query
+    assert RUN_BREAK not in Term("zz").fts()  # a term never looks like the break token
+
+
+def varints(blob: bytes) -> list[int]:
+    out, value = [], 0
+    for byte in blob:  # SQLite varints: 7 bits a byte, high bit set while more follow
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            out.append(value)
+            value = 0
+    return out
+
+
+def fts_integrity(folder, index=index_text) -> None:
+    """FTS5's own check, and its totals (articles, tokens per column: the first record of the
+    data table) equal to those of the articles stored: a delete given other tokens than were
+    indexed leaves the totals wrong."""
+    conn = sqlite3.connect(folder / DB_NAME)
+    conn.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)")
+    rows = conn.execute("SELECT title, body FROM articles WHERE body != ''").fetchall()
+    (blob,) = conn.execute("SELECT block FROM article_fts_data WHERE id = 1").fetchone()
+    assert varints(blob)[:3] == [len(rows), sum(len(index(t).split()) for t, _ in rows),
+                                 sum(len(index(b).split()) for _, b in rows)]
+    conn.close()
+
+
+QUERIES = ("上海", "医药", "生物医药", "长三角", "G60", "市", "养老 -上海", "上海 OR 江苏",
+           "长三角一体化", "科创，", "药品", "医药-药品", "a6", "生物", "三角 -医药")
+
+
+def results(lib: Library) -> dict[str, list]:
+    return {q: [(h.issue_id, h.seq, h.title) for h in lib.search(q, limit=None)]
+            for q in QUERIES}
+
+
+def test_a_version_6_library_migrates_to_the_same_search_results(tmp_path):
+    rng = random.Random(3)
+    issues = [truth_issue(200, source="sample.pdf")] + [
+        small_issue(f"r{n}", [(random_text(rng, 12), random_text(rng, 60)) for _ in range(8)],
+                    number=n, region="江苏") for n in range(1, 4)]
+    make_v2_library(tmp_path / "old", issues)  # indexed as version 2 did: no run breaks
+    conn = connect(tmp_path / "old" / DB_NAME, steps=MIGRATIONS[:6])
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert conn.execute("SELECT count(*) FROM issues").fetchone()[0] == 4  # none merged
+    conn.close()
+    with Library(tmp_path / "new") as fresh:
+        for issue in issues:
+            fresh.store(issue)
+        expected = results(fresh)
+    with Library(tmp_path / "old") as lib:
+        assert lib._conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        got = results(lib)
+    fts_integrity(tmp_path / "old")
+    assert got == expected
+    texts = [(a.title, a.text) for i in issues for a in i.articles if a.body]
+    assert len(got["医药"]) == sum("医药" in t or "医药" in b for t, b in texts) > 0
+    # the rebuilt index deletes what it holds: remove an issue, its hits go
+    with Library(tmp_path / "old") as lib:
+        lib.remove("1")
+        assert lib.search("上海", limit=None) == []  # only the sample had it
+        assert {h.issue_id for h in lib.search("医药", limit=None)} == {2, 3, 4}
+    fts_integrity(tmp_path / "old")
+
+
+def test_copies_merged_while_migrating_leave_a_sound_index(tmp_path):
+    """Step 6 deletes copies from an index built without run breaks: it must delete the tokens
+    that index holds (a wrong delete leaves the index inconsistent)."""
+    a = truth_issue(200, source="a.pdf")
+    make_v2_library(tmp_path / "old", [a, truth_issue(200, source="b.pdf"),
+                                       small_issue("u", [("另一份", "完全不同的内容，长三角")])])
+    connect(tmp_path / "old" / DB_NAME, steps=MIGRATIONS[:6]).close()  # merges the copies
+    fts_integrity(tmp_path / "old", index_text_v2)  # still without run breaks, and sound
+    with Library(tmp_path / "old") as lib:
+        assert len(lib.issues()) == 2
+        assert len(lib.search("上海", limit=None)) == sum(
+            1 for x in a.articles if x.body and ("上海" in x.title or "上海" in x.text))
+    fts_integrity(tmp_path / "old")
