@@ -157,3 +157,16 @@ def test_copies_merged_while_migrating_leave_a_sound_index(tmp_path):
         assert len(lib.search("上海", limit=None)) == sum(
             1 for x in a.articles if x.body and ("上海" in x.title or "上海" in x.text))
     fts_integrity(tmp_path / "old")
+
+
+def test_postgresql_keeps_run_breaks_as_position_gaps():
+    """PostgreSQL's tsvector keeps 256 positions of a lexeme: a run break is a gap in the
+    positions there, not a lexeme, and a phrase across it a ``<2>`` distance."""
+    from digest.library.pg_search import tsquery, tsvector
+
+    assert tsvector("长三角，联盟", "G60") == ("'长三':1A '三角':2A '联盟':4A 'g6':6B '60':7B", True)
+    assert tsquery(parse_query("长三角，联盟").fts) == "('长三' <-> '三角' <2> '联盟')"
+    assert tsquery(parse_query("x-长三角").fts) == "('长三' <-> '三角')"
+    long_body = "，".join(["医药"] * 400)  # 400 runs: no lexeme near the 256-position limit
+    assert tsvector("", long_body)[1] is False  # 医药 itself has 400 positions
+    assert tsvector("", "，".join(f"词{n}" for n in range(400)))[1] is True

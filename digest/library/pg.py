@@ -95,8 +95,18 @@ def _covered(conn: PgConn) -> None:
     """A step whose SQLite form the first PostgreSQL step already made."""
 
 
+def _v7_run_breaks(conn: PgConn) -> None:
+    """Every tsvector made again from ``index_text`` with run breaks (SQLite's step 7)."""
+    from digest.library.pg_search import tsvector
+
+    rows = conn.execute("SELECT a.id, a.title, a.body FROM articles a "
+                        "JOIN article_fts f ON f.article_id = a.id").fetchall()
+    conn.executemany("UPDATE article_fts SET doc = ?::tsvector, exact = ? WHERE article_id = ?",
+                     [(*tsvector(title, body), aid) for aid, title, body in rows])
+
+
 # Step i takes a library from version i to i + 1, as ``schema.MIGRATIONS[i]`` does in SQLite.
-PG_STEPS = (_v1_to_v6, _covered, _covered, _covered, _covered, _covered)
+PG_STEPS = (_v1_to_v6, _covered, _covered, _covered, _covered, _covered, _v7_run_breaks)
 assert len(PG_STEPS) == len(MIGRATIONS), "each schema.MIGRATIONS step needs its PostgreSQL form"
 
 

@@ -4,7 +4,9 @@ Each article with a body has a ``tsvector`` of the character pairs ``digest.quer
 makes of its title (weight A) and body (weight B), written as a tsvector literal with positions
 (no text-search parser or dictionary runs: the pairs are the lexemes as they are, so the index
 is the same as SQLite's, token for token). A query's FTS5 expression (``Query.fts``) becomes a
-tsquery: each phrase of pairs a ``<->`` chain, AND ``&``, OR ``|``. Where a term occurs, its
+tsquery: each phrase of pairs a ``<->`` chain, AND ``&``, OR ``|``. The run break between two runs
+(``query.RUN_BREAK``) is a gap of one position rather than a lexeme (it would soon pass the 256
+positions a lexeme keeps), and a ``<2>`` distance in a phrase. Where a term occurs, its
 pairs stand at consecutive positions, so recall is that of substring search, as in SQLite;
 every candidate is then checked with ``Query.matches``, so precision is exact too.
 
@@ -33,7 +35,7 @@ from digest.library.search import (
 from digest.library.search import (
     selected as _selected,
 )
-from digest.query import Query, index_text, parse_query
+from digest.query import RUN_BREAK, Query, index_text, parse_query
 
 MAX_POSITION = 16383  # PostgreSQL clamps larger tsvector positions to this
 MAX_POSITIONS = 256  # positions a tsvector keeps of one lexeme; the rest are dropped
@@ -55,6 +57,8 @@ def tsvector(title: str, body: str) -> tuple[str, bool]:
     for text, weight in ((title, "A"), (body, "B")):
         for token in index_text(text).split():
             pos += 1
+            if token == RUN_BREAK:  # a gap in the positions, not a lexeme: see ``tsquery``
+                continue
             found = positions.setdefault(token, [])
             if pos > MAX_POSITION or len(found) >= MAX_POSITIONS:
                 exact = False
@@ -75,11 +79,26 @@ def index_article(conn, article_id: int, title: str, body: str) -> None:
 _FTS = re.compile(r'"([^"]*)"| AND | OR ')
 
 
+def _chain(tokens: list[str]) -> str:
+    """A phrase of pairs as a ``<N>`` chain: a ``RUN_BREAK`` between two pairs is the position
+    gap ``tsvector`` leaves for it (``<2>``); one at either end narrows nothing and is left out."""
+    while tokens and tokens[0] == RUN_BREAK:
+        tokens = tokens[1:]
+    out, gap = [], 1
+    for token in tokens:
+        if token == RUN_BREAK:
+            gap += 1
+            continue
+        out += [f"<{gap}>" if gap > 1 else "<->", _lexeme(token)] if out else [_lexeme(token)]
+        gap = 1
+    return " ".join(out)
+
+
 def tsquery(fts: str) -> str:
     """An FTS5 expression of ``Query.fts`` (phrases, AND, OR, parentheses) as a tsquery."""
     def one(m: re.Match) -> str:
         if m[1] is not None:
-            return "(" + " <-> ".join(_lexeme(t) for t in m[1].split()) + ")"
+            return "(" + _chain(m[1].split()) + ")"
         return " & " if m[0] == " AND " else " | "
 
     return _FTS.sub(one, fts)
@@ -102,7 +121,8 @@ def _candidates_sql(q: Query, filters: Filters) -> tuple[str, list]:
 def iter_search(conn, query: str, filters: Filters = NO_FILTERS,
                 limit: int | None = None) -> Iterator:
     """Hits for ``query``, best first (``search.iter_search`` on PostgreSQL)."""
-    return confirmed(conn, parse_query(query), filters, limit, _candidates_sql)
+    # Inexact rows are candidates for every query: the exact check always runs.
+    return confirmed(conn, parse_query(query), filters, limit, _candidates_sql, index_exact=False)
 
 
 def _narrowing(q: Query) -> tuple[str, list]:

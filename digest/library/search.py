@@ -119,15 +119,19 @@ def iter_search(conn: sqlite3.Connection, query: str, filters: Filters = Filters
     return confirmed(conn, q, filters, limit)
 
 
-def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=None) -> Iterator:
+def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=None, *,
+              index_exact: bool = True) -> Iterator:
     """Hits of the ranked candidates that pass the exact check; ``candidates`` (q, filters) →
-    (SQL, params) selects them (default: SQLite's, ``_candidates_sql``)."""
+    (SQL, params) selects them (default: SQLite's, ``_candidates_sql``). ``index_exact``: the
+    candidates of a ``Query.exact`` query all match, so they are not checked (False where the
+    index returns rows it could not narrow)."""
+    trusted = index_exact and q.exact
     found = 0
     for chunk in _ranked(conn, q, filters, limit, candidates or _candidates_sql):
         rows = _hit_rows(conn, [aid for aid, _ in chunk])
         for aid, score in chunk:
             row = rows[aid]
-            if q.exact or q.matches(row["title"], row["body"]):
+            if trusted or q.matches(row["title"], row["body"]):
                 yield hit_from_row(row, score, q.terms)
                 found += 1
                 if limit and found >= limit:
