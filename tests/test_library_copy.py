@@ -168,22 +168,38 @@ def test_same_library_by_two_names(tmp_path):
 MANY = 300  # issues: enough that a copy is still running when it is killed
 
 
-def start_copy(src: Path, dst: Path, *args: str) -> subprocess.Popen:
+def start_copy(src: Path, dst: Path | str, *args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     return subprocess.Popen([sys.executable, "-m", "digest", "library", "copy", str(src),
                              str(dst), *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
-def stored(dst: Path) -> int:
+def query(dst: Path | str, sql: str) -> list[tuple]:
+    """Rows of ``sql`` in the library ``dst`` (folder or URL); [] before its tables exist."""
+    if isinstance(dst, str):
+        import psycopg
+
+        with psycopg.connect(dst) as conn:
+            try:
+                return conn.execute(sql).fetchall()
+            except psycopg.errors.UndefinedTable:
+                return []
     try:
         conn = sqlite3.connect(f"file:{dst / 'library.db'}?mode=ro", uri=True, timeout=5)
         try:
-            return conn.execute("SELECT count(*) FROM issues").fetchone()[0]
+            return conn.execute(sql).fetchall()
         finally:
             conn.close()
-    except sqlite3.Error:  # not created or not migrated yet
-        return 0
+    except sqlite3.OperationalError as exc:  # not created or not migrated yet
+        if "no such table" in str(exc) or "unable to open" in str(exc):
+            return []
+        raise
+
+
+def stored(dst: Path | str) -> int:
+    rows = query(dst, "SELECT count(*) FROM issues")
+    return rows[0][0] if rows else 0
 
 
 def many_issues(folder: Path) -> None:
@@ -191,30 +207,38 @@ def many_issues(folder: Path) -> None:
     with Library(folder) as lib:
         for n in range(1, MANY + 1):
             lib.store(small_issue(f"many{n:04d}", [(f"标题{n}之{k}", f"{body}。编号{n}-{k}。")
-                                               for k in range(1, 9)],
+                                                   for k in range(1, 9)],
                                   number=n, date=dt.date(2000, 1, 1) + dt.timedelta(days=n)))
         assert len(lib.issues()) == MANY
 
 
-def test_a_copy_killed_midway_resumes_to_each_issue_once(tmp_path):
-    src, dst = tmp_path / "src", tmp_path / "dst"
-    many_issues(src)
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("many")
+    many_issues(folder)
+    return folder
+
+
+def interrupt_then_resume(src: Path, dst: Path | str, sig: signal.Signals) -> None:
+    """Start a copy, stop it with ``sig`` once a few issues are in; check that only whole
+    issues are there; run it again and check that it copies the rest, each issue once."""
     proc = start_copy(src, dst)
     deadline = time.monotonic() + WAIT_S
     while stored(dst) < 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=WAIT_S)
-    assert proc.returncode == -signal.SIGKILL
+    proc.send_signal(sig)
+    _, errors = proc.communicate(timeout=WAIT_S)
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL
+    else:  # Ctrl-C: the issue being stored is rolled back, the exit code says why
+        assert (proc.returncode, errors.splitlines()[-1]) == (130, "Interrupted."), errors
     partial = stored(dst)
-    assert 5 <= partial < MANY, "the copy ended before it could be killed"
-
-    conn = sqlite3.connect(dst / "library.db")
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    per_issue = conn.execute("SELECT count(a.id) FROM issues i "
-                             "LEFT JOIN articles a ON a.issue_id = i.id GROUP BY i.id").fetchall()
-    assert per_issue == [(8,)] * partial  # whole issues only
-    conn.close()
+    assert 5 <= partial < MANY, "the copy ended before it could be stopped"
+    key = "f.article_id" if isinstance(dst, str) else "f.rowid"  # PostgreSQL's, SQLite's
+    per_issue = query(dst, f"SELECT count(a.id), count({key}) FROM issues i LEFT JOIN articles a "
+                      f"ON a.issue_id = i.id LEFT JOIN article_fts f ON {key} = a.id "
+                      "GROUP BY i.id")
+    assert per_issue == [(8, 8)] * partial  # whole issues only, each indexed
 
     done = start_copy(src, dst, "--json")
     out, errors = done.communicate(timeout=WAIT_S)
@@ -224,7 +248,20 @@ def test_a_copy_killed_midway_resumes_to_each_issue_once(tmp_path):
         MANY - partial, partial, 0)
     with Library(src) as a, Library(dst) as b:
         assert b.issues() == a.issues()  # each once, same ids, same everything listed
-        assert [h.as_dict() for h in b.search("编号7-3")] == [h.as_dict() for h in a.search("编号7-3")]
+        found = [[(h.issue_id, h.seq, h.title) for h in lib.search("编号7-3")] for lib in (a, b)]
+        assert found[0] == found[1] == [(7, 3, "标题7之3")]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_a_copy_stopped_midway_resumes_to_each_issue_once(many, tmp_path, sig):
+    interrupt_then_resume(many, tmp_path / "dst", sig)
+    conn = sqlite3.connect(tmp_path / "dst" / "library.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_copy_into_postgresql_killed_midway_resumes(many, pg_url):
+    interrupt_then_resume(many, pg_url, signal.SIGKILL)
 
 
 # --- the command --------------------------------------------------------------------------------

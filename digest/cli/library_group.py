@@ -1,4 +1,5 @@
-"""`digest library …`: commands on a whole library. `digest library copy SRC DST` for now."""
+"""`digest library …`: commands on a whole library. `digest library copy SRC DST` for now: the
+copying is ``digest.library.copy``."""
 
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ app.add_typer(library_app)
 @library_app.command("copy")
 @boundary
 def copy_cmd(
-    src: Annotated[str, typer.Argument(metavar="SRC", show_default=False,
-                                       help="The library to copy from: its folder.")],
+    src: Annotated[str, typer.Argument(metavar="SRC", show_default=False, help=(
+        "The library to copy from: its folder, or a postgresql://USER@HOST/DB URL."))],
     dst: Annotated[str, typer.Argument(metavar="DST", show_default=False, help=(
-        "The library to copy into: its folder, created if needed; issues it holds stay."))],
+        "The library to copy into, folder or URL, created if needed; issues it holds stay."))],
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy every issue of the library SRC into DST, with all that is stored about it.
+    """Copy every issue of the library SRC into DST, with all that is stored about it:
+    from SQLite to PostgreSQL, back, or between two of either.
 
     Issues DST holds already (the same file, or another copy of the same issue) are skipped,
     so a copy that was interrupted is completed by running it again, and a second run copies
