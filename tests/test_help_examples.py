@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -26,12 +27,11 @@ EXAMPLE = re.compile(r"^\s*(?:Examples?:)?\s*((?:[A-Z_]+=\S+ )?digest\b.*)$")
 
 def commands() -> list[str]:
     """Every command, and every group and its commands as ``GROUP COMMAND``."""
-    names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    for group in app.registered_groups:
-        sub = group.typer_instance
-        name = group.name or sub.info.name
-        names += [name, *(f"{name} {c.name or c.callback.__name__}"
-                          for c in sub.registered_commands)]
+    group = typer.main.get_command(app)
+    names = []
+    for name in group.list_commands(None):
+        command = group.get_command(None, name)
+        names += [name, *(f"{name} {sub}" for sub in getattr(command, "commands", ()))]
     return sorted(names)
 
 

@@ -1,18 +1,24 @@
 """Start-up: each command imports what it uses. `digest --help`, `search`, `list` and `show`
 load no PDF reader, no segmenter, no fuzzy matcher and no pydantic (which typer would import to
-convert values; see digest/cli/plain_values.py). Checked in fresh interpreters, through the
-same entry point as the console script."""
+convert values; see digest/cli/plain_values.py), and no module of another command (the group
+imports a command's module when it runs: digest/cli/lazy.py). `digest --help` kept from an
+earlier run loads no typer at all (digest/cli/fasthelp.py), and prints what click prints.
+Checked in fresh interpreters, through the same entry point as the console script; what is
+asserted is which modules are loaded, never how long anything takes."""
 
 from __future__ import annotations
 
+import os
+import pkgutil
 import subprocess
 import sys
+from importlib import import_module
 
 import pytest
 import typer
 from conftest import REPO
 
-from digest.cli import app
+from digest.cli import COMMANDS, app, fasthelp
 from digest.cli.plain_values import _UNHANDLED, plain_converter
 
 HEAVY = ("pypdf", "pypdfium2", "jieba", "rapidfuzz", "pydantic", "rich")
@@ -23,9 +29,17 @@ RUN = ("import runpy, sys\n"
        "print('LOADED', sorted(m for m in {heavy!r} if m in sys.modules))\n")
 
 
-def loaded_by(*args: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", RUN.format(heavy=HEAVY), *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+# The modules of the commands that search, list and show do not run, and what they use.
+OTHER_COMMANDS = ("digest.cli.issue_cmds", "digest.cli.summary_cmd", "digest.cli.trends_cmd",
+                  "digest.cli.bookmarks_cmd", "digest.issue", "digest.enrich", "digest.export",
+                  "digest.trends", "digest.bookmarks")
+TYPER = ("typer", "digest.cli.root", "digest.cli.common", "digest.library", "digest.models")
+
+
+def loaded_by(*args: str, watch=HEAVY, env: dict | None = None) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", RUN.format(heavy=watch), *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, **(env or {})))
     line = [ln for ln in done.stdout.splitlines() if ln.startswith("LOADED")]
     assert line, done.stderr
     return eval(line[-1][len("LOADED "):])
@@ -42,15 +56,101 @@ def lib(tmp_path_factory):
     return folder
 
 
-def test_help_loads_nothing_heavy():
-    assert loaded_by("--help") == []
+def test_help_loads_nothing_heavy(tmp_path):
+    cache = {"XDG_CACHE_HOME": str(tmp_path)}
+    assert loaded_by("--help", env=cache) == []  # the first time: through typer
+    assert loaded_by("--help", watch=HEAVY + TYPER, env=cache) == []  # then: from the cache
+    assert loaded_by(watch=HEAVY + TYPER, env=cache) == []  # `digest` alone prints it too
+    assert loaded_by("--version", watch=HEAVY + TYPER, env=cache) == []
     assert loaded_by("search", "--help") == []
+    assert loaded_by("search", "--help", watch=OTHER_COMMANDS) == []
 
 
 @pytest.mark.parametrize("args", [["search", "南浔"], ["search", "古镇", "-n", "5", "-f", "json"],
                                   ["list"], ["show", "1"], ["list", "--format", "tsv"]])
 def test_library_commands_load_nothing_heavy(lib, args):
-    assert loaded_by(*args, "--library", str(lib)) == []
+    assert loaded_by(*args, "--library", str(lib), watch=HEAVY + OTHER_COMMANDS) == []
+
+
+# --- commands registered lazily ------------------------------------------------------------------
+
+def test_commands_lists_every_command_and_only_them():
+    import digest.cli
+
+    for module in pkgutil.iter_modules(digest.cli.__path__):  # every module, listed or not
+        import_module(f"digest.cli.{module.name}")
+    registered = [c.name or typer.main.get_command_name(c.callback.__name__)
+                  for c in app.registered_commands]
+    registered += [g.name for g in app.registered_groups]
+    assert sorted(registered) == sorted(COMMANDS)
+    group = typer.main.get_command(app)
+    assert group.list_commands(None) == list(COMMANDS)
+    assert all(group.get_command(None, name).name == name for name in COMMANDS)
+
+
+def test_a_mistyped_command_is_still_suggested():
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["serch", "x"])
+    assert result.exit_code == 2 and "Did you mean 'search'?" in result.output
+
+
+# --- the top-level help kept in the cache ---------------------------------------------------------
+
+MAIN = "import runpy, sys\nsys.argv = ['digest'] + sys.argv[1:]\nrunpy.run_module('digest', run_name='__main__')"
+CLICK = "import sys\nfrom digest.cli.root import app\nsys.argv[0] = 'digest'\napp(prog_name='digest')"
+
+
+def run(code: str, args: list[str], env: dict) -> tuple[int, str, str]:
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, env=dict(os.environ, **env))
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("columns", ["80", "200", "60", "40"])
+@pytest.mark.parametrize("args", [["--help"], []])
+def test_kept_help_is_what_click_prints(tmp_path, columns, args):
+    env = {"XDG_CACHE_HOME": str(tmp_path), "COLUMNS": columns}
+    clicks = run(CLICK, args, env)  # typer and click, no cache involved
+    assert clicks[0] == (0 if args else 2) and "Commands:" in (clicks[1] + clicks[2])
+    first = run(MAIN, args, env)  # renders, keeps
+    assert list((tmp_path / "digest").iterdir()) == [tmp_path / "digest" / f"help-{columns}.txt"]
+    kept = run(MAIN, args, env)  # from the cache
+    assert first == clicks and kept == clicks
+
+
+def test_kept_help_is_used_only_while_its_key_holds(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path), "COLUMNS": "80"}
+    run(MAIN, ["--help"], env)
+    kept = tmp_path / "digest" / "help-80.txt"
+    key, _, text = kept.read_text("utf-8").partition("\n")
+    kept.write_text(f"{key}\nkept text", "utf-8")
+    assert run(MAIN, ["--help"], env) == (0, "kept text\n", "")
+    kept.write_text(f"{key[:-1]}X\nkept text", "utf-8")  # another version of a source file
+    assert run(MAIN, ["--help"], env) == (0, text + "\n", "")
+    assert kept.read_text("utf-8") == f"{key}\n{text}"  # rendered again and kept
+
+
+def test_help_key_follows_the_source(monkeypatch):
+    key = fasthelp._key(80)
+    assert key != fasthelp._key(79)
+    stat = os.stat
+    root_py = os.path.join(os.path.dirname(fasthelp.__file__), "root.py")
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: (
+        os.stat_result((0,) * 7 + (1, 2, 3)) if p == root_py else stat(p, *a, **k)))
+    assert fasthelp._key(80) != key
+
+
+def test_cache_folder_is_platformdirs_folder(monkeypatch, tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("XDG_CACHE_HOME steers platformdirs on Linux only")
+    import platformdirs
+
+    for value in (str(tmp_path), "", "  "):
+        monkeypatch.setenv("XDG_CACHE_HOME", value)
+        assert fasthelp.cache_folder() == platformdirs.user_cache_dir("digest")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert fasthelp.cache_folder() == platformdirs.user_cache_dir("digest")
 
 
 def plain_params():

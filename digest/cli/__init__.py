@@ -1,69 +1,74 @@
 """The command line: typer commands, each a thin shell around one core call.
 
-Command modules register themselves on ``app``; this module owns the global options and
-``main`` (the console script).
+Start-up is what a user feels first, so nothing here imports typer (typer alone costs about 1.8×
+a bare `python -c pass`). ``main`` (the console script) hands `digest --help`, `digest` alone and
+`digest --version` to ``digest.cli.fasthelp``, which prints click's own rendering kept from an
+earlier run; every other command line goes to the typer app of ``digest.cli.root``, whose
+command group (``digest.cli.lazy``) imports a command's module only when that command runs or
+its own help is asked. ``app`` is importable from here as before (``from digest.cli import app``)
+and is loaded on first use.
+
+How to add a command:
+
+1. Write it in a module of this package, on the shared app, as the others are::
+
+       from digest.cli import app
+       from digest.cli.common import boundary
+
+       @app.command("name")          # or: sub = App(name="name", cls=PlainValuesGroup, ...)
+       @boundary                     #     app.add_typer(sub) for a group of commands
+       def name_cmd(...) -> None:
+           '''One line that `digest --help` lists.'''
+
+2. Add ``"name": "module"`` to ``COMMANDS`` below, where `digest --help` should list it.
+
+That is all: the group lists ``COMMANDS`` in order, imports ``digest.cli.module`` the first time
+"name" is needed, and builds only that command. tests/test_startup.py fails when a module
+registers a command missing from ``COMMANDS`` or the reverse, and checks which modules the hot
+commands load. Keep imports of heavy modules inside the command functions.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
 
-import typer
-
-from digest.cli.common import state
-from digest.cli.helpfmt import App, exit_codes_epilog
-from digest.cli.plain_values import PlainValuesGroup
-
-app = App(
-    name="digest",
-    help="Read Chinese government news bulletins: rebuilt tables of contents, per-region "
-    "digests, a searchable library of issues, and exports.\n\n"
-    "Example: digest toc --example",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    # --install-completion / --show-completion. Costs nothing at start-up: typer.main imports
-    # its completion module whether or not it is used.
-    add_completion=True,
-    rich_markup_mode=None,
-    cls=PlainValuesGroup,  # plain values without importing pydantic: see plain_values.py
-    epilog=exit_codes_epilog(),
-)
+# Command name → the module of digest.cli that registers it, in the order `digest --help` lists
+# them (the order the modules used to be imported in, so the help text did not change).
+COMMANDS: dict[str, str] = {
+    "bookmarks": "bookmarks_cmd",
+    "path": "library_cmds",
+    "add": "library_cmds",
+    "list": "library_cmds",
+    "show": "library_cmds",
+    "remove": "library_cmds",
+    "check": "library_cmds",
+    "search": "library_cmds",
+    "toc": "issue_cmds",
+    "export": "issue_cmds",
+    "summary": "summary_cmd",
+    "trends": "trends_cmd",
+    "library": "library_group",  # a group: `digest library copy`
+}
 
 
-def _version(value: bool) -> None:
-    if value:
-        from digest import __version__
+def __getattr__(name: str):
+    if name == "app":  # the typer app, built on first use (tests, command modules)
+        from digest.cli.root import app
 
-        print(f"digest {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    state.debug = debug
-    state.quiet = quiet
-
-
-# Registration: importing the modules adds their commands to ``app`` (so they come last).
-from digest.cli import (  # noqa: E402, F401
-    bookmarks_cmd,
-    issue_cmds,
-    library_cmds,
-    library_group,
-    summary_cmd,
-    trends_cmd,
-)
+        return app
+    raise AttributeError(f"module 'digest.cli' has no attribute {name!r}")
 
 
 def main() -> None:
+    from digest.cli import fasthelp
+
+    fasthelp.serve(sys.argv[1:])  # returns only when it cannot answer from its cache
+
     import signal
 
     from digest.cli.common import raise_terminated
+    from digest.cli.root import app
 
     signal.signal(signal.SIGTERM, raise_terminated)  # SIGTERM ends a run like Ctrl-C (exit 143)
+    fasthelp.remember(sys.argv[1:])
     app(prog_name="digest")

@@ -18,7 +18,7 @@ from digest.cli.common import (
     warn_all,
     write_records,
 )
-from digest.cli.library_cmds import filters, library_rows
+from digest.cli.library_cmds import filters, library_db, library_rows
 from digest.cli.office_out import binary_target, write_xlsx_records, xlsx_target
 from digest.cli.options import (
     BulletinOpt,
@@ -182,11 +182,3 @@ def export(
         write_output(target, lambda out: write_xlsx(rows, out), binary=True)
     else:
         write_output(target, lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw))
-
-
-def library_db(library: str | None) -> str:
-    """The library's database file: an input that ``-o`` must not overwrite."""
-    from digest.library import DB_NAME, library_path
-
-    where = library_path(library)
-    return where if isinstance(where, str) else str(where / DB_NAME)  # a URL is no file

@@ -167,7 +167,7 @@ def list_cmd(library: LibraryOpt = None, format: RowsFormat = None,
     Example: digest list --format csv
     """
     fmt = output_format(format, as_json)
-    target = xlsx_target(fmt, output, [_library_db(library)])
+    target = xlsx_target(fmt, output, [library_db(library)])
     with open_library(library) as lib:
         infos = lib.issues()
     if not infos:
@@ -277,7 +277,7 @@ def search_cmd(
     """
     fmt = output_format(format, as_json)
     _reject_unknown_options(query)
-    target = xlsx_target(fmt, output, [_library_db(library)])
+    target = xlsx_target(fmt, output, [library_db(library)])
     with open_library(library) as lib:
         found = filters(region, section, bulletin, since, until)
         if not limit and fmt != Fmt.xlsx:  # all hits, written as found: never all in memory
@@ -388,10 +388,12 @@ def _progress_callback(description: str):
         yield callback
 
 
-def _library_db(library: str | None) -> str:
-    from digest.cli.issue_cmds import library_db  # imported late: issue_cmds imports this module
+def library_db(library: str | None) -> str:
+    """The library's database file: an input that ``-o`` must not overwrite."""
+    from digest.library import DB_NAME, library_path
 
-    return library_db(library)
+    where = library_path(library)
+    return where if isinstance(where, str) else str(where / DB_NAME)  # a URL is no file
 
 
 def _plain(value):
