@@ -103,6 +103,9 @@ RESIDUAL_PAD = 0.2  # a found group is read with this much margin (line heights)
 SKEW_MIN_ASPECT = 4.0
 # A character recognised with a probability below this is low-confidence.
 LOW_CONFIDENCE = 0.8
+# A mark of punctuation at either end of a box read with less than this is taken for dust
+# (seen: 0.22 for a speck after "】"; a faint real "。" reads 0.6 and up).
+DUST_MARK_CONFIDENCE = 0.5
 # Stroke width over ink height above which a line is set in a heavy face (Hei, bold),
 # relative to the document's body lines. The stroke width is the line's ink over its ink's
 # outline (twice that for a stroke of any length), so it does not depend on how many strokes
@@ -233,7 +236,7 @@ def recognise(scan: PageScan, image):
     rgb = np.repeat(gray[:, :, None], 3, axis=2)
     crops = eng.get_crop_img_list(rgb, boxes)
     recognised, _ = eng.text_rec(crops, True)
-    return gray, boxes, [(_tidy(r[0]), r[2][4] if r[0] else []) for r in recognised]
+    return gray, boxes, [_undust(r[0], list(r[2][4]) if r[0] else []) for r in recognised]
 
 
 def layout(scan: PageScan, gray, boxes, texts) -> OcrResult:
@@ -249,6 +252,40 @@ def layout(scan: PageScan, gray, boxes, texts) -> OcrResult:
     # Leaders once more on whole lines: a title's box and its page number's are read apart.
     page = RawPage(tuple(replace(line, text=_leaders(line.text)) for line in page.lines))
     return OcrResult(page, info, _line_weights(page, runs, weights))
+
+
+def _undust(text: str, confs: list[float]) -> tuple[str, list[float]]:
+    """The text without the marks that are dust (and tidied, see ``_tidy``).
+
+    A speck beside print survives ``_despeckle`` (it is not alone) and is read as a dot
+    ("·", ".") or a mark of punctuation at either end of a box ("【产业动向】，"). Chinese text
+    has no dot that recognition is unsure of, none beside its own punctuation ("、·", "；."),
+    and none ending a line ("公共服务·"); a decimal point stands between digits and stays.
+    Closing punctuation never starts a line (the rule of Chinese typesetting that keeps "。"
+    with its sentence), so a box does not start with it ("。【经济热点】"); nor does a box
+    start or end with a mark recognition is unsure of. (Recognition may also read a faint
+    "。" as "·": where it does, the mark is lost with the dust.)"""
+    keep = [i for i in range(len(text)) if not _dust(text, confs, i)]
+    if len(keep) == len(text):
+        return _tidy(text), confs
+    return _tidy("".join(text[i] for i in keep).strip()), [confs[i] for i in keep if i < len(confs)]
+
+
+def _dust(text: str, confs: list[float], i: int) -> bool:
+    ch, prev, nxt = text[i], text[i - 1:i].strip(), text[i + 1:i + 2].strip()
+    unsure = i < len(confs) and confs[i] < LOW_CONFIDENCE
+    if ch in _DOTS:
+        beside_mark = any(c and c in _CJK_PUNCT for c in (prev, nxt))
+        ends_line = not nxt and bool(_IDEOGRAPH_RE.match(prev))
+        return not (prev.isdigit() and nxt.isdigit()) and (unsure or beside_mark or ends_line)
+    at_end = not text[:i].strip() or not text[i + 1:].strip()
+    doubtful = i < len(confs) and confs[i] < DUST_MARK_CONFIDENCE
+    return ch in _CJK_PUNCT and at_end and (doubtful or (not text[:i].strip() and ch in _CLOSING))
+
+
+_DOTS = "·.．•"
+_CJK_PUNCT = "，。、；：！？（）《》“”"
+_CLOSING = "，。、；：！？）》"
 
 
 def _tidy(text: str) -> str:
@@ -487,7 +524,31 @@ def _ink(gray, box) -> tuple[float, float]:
     rows = ink.sum(axis=1)
     if rows.max() == 0:
         return 0.0, 0.0
-    full = np.flatnonzero(rows >= max(2, ROW_INK_SHARE * rows.max()))
     outline = int(ink.sum()) - int(cv2.erode(ink, np.ones((3, 3), np.uint8)).sum())
-    return float(full[-1] - full[0] + 1), float(ink.sum()) / max(outline, 1)
+    return _glyph_rows(rows), float(ink.sum()) / max(outline, 1)
+
+
+def _glyph_rows(rows) -> float:
+    """The height (px, to a fraction) of the band of rows that holds the glyphs: the rows with
+    at least ``ROW_INK_SHARE`` of the fullest row's ink, in the run holding the most ink (a
+    neighbour line's edge, caught in a padded box, is a run of its own beyond a blank gap),
+    plus the fractions of the rows at either edge where the ink crosses that level."""
+    level = max(2.0, ROW_INK_SHARE * float(rows.max()))
+    best, best_ink, start = (0, 0), -1.0, None
+    for i, count in enumerate([*rows, 0]):
+        if count >= level and start is None:
+            start = i
+        elif count < level and start is not None:
+            ink = float(rows[start:i].sum())
+            if ink > best_ink:
+                best, best_ink = (start, i), ink
+            start = None
+    top, stop = best
+    upper = float(top)
+    if top > 0:  # between the centres of the last row under the level and the first over it
+        upper = top - 1 + (level - rows[top - 1]) / (float(rows[top]) - float(rows[top - 1]))
+    lower = float(stop)
+    if stop < len(rows):
+        lower = stop - 1 + (float(rows[stop - 1]) - level) / (float(rows[stop - 1]) - float(rows[stop]))
+    return lower - upper
 
