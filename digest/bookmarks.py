@@ -46,8 +46,12 @@ class Bookmarked:
 
 
 def bookmark_pdf(path: str | Path, *, password: str | None = None, replace: bool = False,
-                 reader: str | None = None) -> Bookmarked:
-    """Read an issue PDF, rebuild its TOC, and return a copy with the TOC as its outline."""
+                 reader: str | None = None, ocr: str = "auto", jobs: int = 1,
+                 progress=None) -> Bookmarked:
+    """Read an issue PDF, rebuild its TOC, and return a copy with the TOC as its outline.
+
+    ``ocr``, ``jobs`` and ``progress`` as for ``source.read_document``: a scanned issue is
+    bookmarked like any other (its pages are copied as they are, pictures and all)."""
     from digest.issue import build_issue
     from digest.source import is_pdf, read_bytes, read_document
 
@@ -55,7 +59,7 @@ def bookmark_pdf(path: str | Path, *, password: str | None = None, replace: bool
     if not is_pdf(data):
         raise InputError(f"{source}: not a PDF (a text extraction?); bookmarks go into a PDF, so "
                          "give the issue's PDF file")
-    doc = read_document(path, password=password, reader=reader)
+    doc = read_document(path, password=password, reader=reader, ocr=ocr, jobs=jobs, progress=progress)
     issue = build_issue(doc)
     outline, warnings = plan_outline(issue, doc)
     if not outline:

@@ -85,10 +85,12 @@ INK_PER_EM = 0.9
 # of the fullest row (a neighbour's descender or a speck at the crop's edge holds less).
 ROW_INK_SHARE = 0.12
 # Sizes within this share of the document's body size are the body size, and sizes within
-# SIZE_LEVEL of each other one size (see harmonise): a line's ink height varies by ±5% with
-# what it holds, while the styles of a bulletin differ by 7% (a section heading at 1.07 of
-# the body) or more. Lines of at least BODY_MIN_EM are body text, whose median size is the
-# body size.
+# SIZE_LEVEL of the commonest one size (see harmonise): a line's ink height varies by ±4%
+# with what it holds, so the lines of one style spread over up to 8% (wanqu's titles:
+# 1.11–1.20); a bulletin's title and section styles differ by 12% or more (1.20 and 1.07 of
+# the body, 1.42 and 1.08), and a section heading set near the body size (1.07) is told by
+# its place and shape (titles.py), not by its size. Lines of at least BODY_MIN_EM are body
+# text, whose median size is the body size.
 SIZE_JITTER = 0.06
 SIZE_LEVEL = 0.05
 BODY_MIN_EM = 8
@@ -323,7 +325,7 @@ def harmonise(results: dict[int, OcrResult]) -> dict[int, OcrResult]:
     per cent around it, and the structure stage tells styles apart by 5% steps. So the lines
     of all OCR'd pages are sized together: those within ``SIZE_JITTER`` of the body size
     (the median of long lines) get that size, and the others are grouped into levels around
-    the most common sizes (within ``SIZE_LEVEL``), each level its mean size. A line is bold
+    the commonest sizes (within ``SIZE_LEVEL``), each level its mean size. A line is bold
     where its stroke weight is ``BOLD_STROKE_RATIO`` times that of the body lines.
     """
     lines = [(line, w) for r in results.values() for line, w in zip(r.page.lines, r.weights)]

@@ -212,3 +212,96 @@ def test_dust_alone_is_whitened_and_print_stays():
     clean = _despeckle(page, px_per_pt=2.78)
     assert clean[50:52, 50:52].min() == 255
     assert clean[100:130, 100:130].max() == 0 and clean[131:133, 133:135].max() == 0
+
+
+@pytest.fixture(scope="session")
+def scanned_two_jobs():
+    needs_ocr()
+    from digest.issue import parse_issue
+
+    return parse_issue(SCAN, jobs=2)
+
+
+def test_two_processes_read_the_same_issue_as_one(scanned, scanned_two_jobs):
+    one, two = scanned[0], scanned_two_jobs
+    assert [(a.section, a.title, a.page, a.toc_page, a.body) for a in two.articles] == [
+        (a.section, a.title, a.page, a.toc_page, a.body) for a in one.articles]
+    assert two.ocr_pages == one.ocr_pages  # page order and confidence alike
+    assert len(one.articles) == len(scan_truth()["articles"])
+
+
+def test_bookmarks_of_a_scan(scanned, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "bookmarked.pdf"
+    never = CliRunner().invoke(app, ["bookmarks", str(SCAN), "-o", str(out), "--ocr", "never"])
+    assert never.exit_code == 2 and "--ocr auto" in never.stderr and not out.exists()
+    result = CliRunner().invoke(app, ["bookmarks", str(SCAN), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    marks = [m for m in PdfReader(out).outline if not isinstance(m, list)]
+    children = [m for m in PdfReader(out).outline if isinstance(m, list)]
+    titles = [compact(m.title) for group in children for m in group]
+    assert titles == [compact(a["title"]) for a in scan_truth()["articles"]]
+    # The sections the issue has (its second section's heading is lost as a running header,
+    # see test_scanned_issue_end_to_end), each over its articles.
+    assert [m.title for m in marks] == list(dict.fromkeys(a.section for a in scanned[0].articles))
+
+
+@pytest.mark.parametrize(("text", "confs", "read"), [
+    ("公共服务·", [1, 1, 1, 1, 0.6], "公共服务"),  # a speck after a heading
+    ("他山之石·", [1] * 5, "他山之石"),  # no Chinese line ends in a middle dot
+    ("动比对数据、·即时出", [1] * 10, "动比对数据、即时出"),  # nor has one beside a mark
+    ("竞技体育医疗.保障", [1, 1, 1, 1, 1, 1, 0.67, 1, 1], "竞技体育医疗保障"),  # unsure
+    ("。【经济热点】", [0.89] + [1] * 6, "【经济热点】"),  # closing marks never start a line
+    ("【产业动向】，", [1] * 6 + [0.22], "【产业动向】"),
+    ("管理规模55.5亿元", [1] * 10, "管理规模55.5亿元"),  # a decimal point
+    ("约翰·史密斯", [1] * 6, "约翰·史密斯"),  # a name's dot
+    ("完成。", [1, 1, 0.6], "完成。"),  # a faint full stop is still one
+    ("他说：“好”", [1] * 6, "他说：“好”"),
+])
+def test_dust_read_as_punctuation_is_dropped(text, confs, read):
+    from digest.ocr import _undust
+
+    got, kept = _undust(text, confs)
+    assert got == read and len(kept) == len(confs) - (len(text) - len(read))
+
+
+def test_glyph_height_is_the_inked_band_to_a_fraction_of_a_pixel():
+    import numpy as np
+
+    from digest.ocr import _glyph_rows
+
+    # A blank margin, a neighbour line's edge, a gap, then 30 rows of glyphs whose edges fade.
+    rows = np.array([0] * 3 + [40] * 2 + [0] * 4 + [10] + [200] * 30 + [10] + [0] * 3)
+    assert 30 <= _glyph_rows(rows) < 31.5  # the glyphs' 30 rows, not the neighbour's edge
+    fuller = rows.copy()
+    fuller[9] = fuller[40] = 20  # edges with more ink (still under the level): a little taller
+    assert _glyph_rows(rows) < _glyph_rows(fuller) < _glyph_rows(rows) + 0.2
+
+
+def _ocr_lines(*lines: tuple[str, float, float | None]):
+    from digest.models import OcrPage
+    from digest.ocr import OcrResult
+
+    raw = tuple(RawLine(text, 0.0, 10.0 * len(text), 800.0 - 20 * i, size, False) for i, (text, size, _) in enumerate(lines))
+    return OcrResult(RawPage(raw), OcrPage(0, 1.0, 0, 0), tuple(w for _, _, w in lines))
+
+
+def test_measured_sizes_become_the_documents_styles():
+    from digest.ocr import harmonise
+
+    body = "长三角一体化示范区的企业与园区"
+    page1 = _ocr_lines(("科创聚焦", 14.2, 0.05), ("上海启动两大市级基金", 18.4, 0.071), (body, 11.8, 0.05),
+                       (body, 12.3, 0.052), (body, 12.5, 0.049))
+    page2 = _ocr_lines(("江苏出台意见促进体医融合", 18.9, 0.072), ("发展", 18.1, 0.07), (body, 12.0, 0.051),
+                       (body, 12.6, 0.05), ("经验交流", 14.4, 0.05))
+    out = harmonise({0: page1, 1: page2})
+    lines = [line for r in out.values() for line in r.page.lines]
+    sizes = {line.text: round(line.size, 2) for line in lines}
+    assert {line.size for line in lines if line.text == body} == {sizes[body]}  # one body size
+    # The titles' sizes are one level, the sections' another, the body a third.
+    assert sizes["上海启动两大市级基金"] == sizes["江苏出台意见促进体医融合"] == sizes["发展"]
+    assert sizes["科创聚焦"] == sizes["经验交流"] != sizes[body]
+    assert sizes["科创聚焦"] < sizes["发展"]
+    # Heavier strokes than the body's make the titles bold; the sections are not.
+    assert {line.text for line in lines if line.bold} == {"上海启动两大市级基金", "江苏出台意见促进体医融合", "发展"}

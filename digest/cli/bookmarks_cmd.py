@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from digest.cli import app
-from digest.cli.common import boundary, err, progress, state, warn_all
+from digest.cli.common import boundary, err, page_callback, progress, state, warn_all
 from digest.cli.office_out import binary_target, write_bytes
-from digest.cli.options import PasswordOpt, ReaderOpt, reader_name
+from digest.cli.options import OcrJobsOpt, OcrOpt, PasswordOpt, ReaderOpt, reader_name
 from digest.errors import DigestError, InputError
+from digest.source import OcrMode
 
 
 @app.command()
@@ -31,6 +33,8 @@ def bookmarks(
     example: Annotated[bool, typer.Option("--example", help="Bookmark the sample PDF shipped "
                                           "with digest (《京津冀协同发展动态》2021年第7期).")] = False,
     reader: ReaderOpt = None,
+    ocr: OcrOpt = OcrMode.AUTO,
+    jobs: OcrJobsOpt = 1,
 ) -> None:
     """Write the rebuilt TOC into a copy of the PDF as bookmarks (its outline).
 
@@ -53,28 +57,38 @@ def bookmarks(
     if all_in is not None:
         if issue is not None:
             raise InputError("give either an ISSUE.pdf or --all FOLDER, not both")
-        failed = _folder(all_in, output, password, replace, reader_name(reader))
+        failed = _folder(all_in, output, password, replace, _Reading(reader_name(reader), ocr, jobs))
         if failed:
             raise typer.Exit(failed)
         return
     if issue is None:
         raise InputError("name the issue's PDF, e.g. digest bookmarks ISSUE.pdf -o OUT.pdf")
-    _one(issue, output, password, replace, reader_name(reader))
+    with progress(1, "OCR") as bar:
+        _one(issue, output, password, replace, _Reading(reader_name(reader), ocr, jobs), bar)
 
 
-def _one(issue: str, output: Path, password: str | None, replace: bool, reader: str | None) -> None:
+@dataclass(frozen=True)
+class _Reading:
+    """How issues are read: the PDF reader and OCR."""
+
+    reader: str | None
+    ocr: OcrMode
+    jobs: int
+
+
+def _one(issue: str, output: Path, password: str | None, replace: bool, how: _Reading, bar) -> None:
     from digest.bookmarks import bookmark_pdf
 
     target = binary_target(output, "pdf", [issue])
-    result = bookmark_pdf(issue, password=password, replace=replace, reader=reader)
+    result = bookmark_pdf(issue, password=password, replace=replace, reader=how.reader, ocr=how.ocr,
+                          jobs=how.jobs, progress=page_callback(bar, f"OCR {Path(issue).name}"))
     write_bytes(target, result.data)
     warn_all(result.warnings, result.source)
     if result.kept and not state.quiet:
         err(f"{result.source}: kept its {result.kept} existing bookmarks (--replace drops them)")
 
 
-def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool,
-            reader: str | None) -> int:
+def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool, how: _Reading) -> int:
     """Bookmark every PDF of ``folder`` into ``out_dir``; the exit code (0 when all worked)."""
     from digest.bookmarks import pdfs_in
 
@@ -89,7 +103,7 @@ def _folder(folder: Path, out_dir: Path, password: str | None, replace: bool,
         task = bar.add_task("Bookmarking", total=len(paths))
         for path in paths:
             try:
-                _one(str(path), out_dir / path.name, password, replace, reader)
+                _one(str(path), out_dir / path.name, password, replace, how, bar)
             except DigestError as exc:
                 err(f"Error: {exc}")
                 failed = failed or exc.exit_code
