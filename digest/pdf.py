@@ -331,34 +331,27 @@ def _inlay(row: list[Run]) -> list[Run]:
     at their places: "浙江 最多跑一次 改革" and "“ ”" at the first blank. Sorted by x they
     would follow the whole line; filled into the blanks from where they start, in order (over
     several runs where a justified line is cut into many), they read right.
+
+    Such glyphs are runs of them in another font than the line's main one (that of most of its
+    non-ASCII text); their hosts are the runs of the other fonts, punctuation of the main font
+    included.
     """
-    hosts = [r for r in row if not _inlay_glyphs(r)]
-    placed = {id(r) for r in row if _inlay_glyphs(r) and any(h.x < r.x < h.end and h.font != r.font for h in hosts)
-              and _fill_blanks([h for h in hosts if h.font != r.font], r)}
-    kept: list[Run] = []
-    for r in row:
-        if id(r) not in placed:
-            fallback = _inlay_glyphs(r) and " " in r.text.strip() and all(h.font != r.font for h in hosts)
-            kept += _into_holes(hosts, r) if fallback else [r]
+    glyphs = [inlay_glyphs(r) for r in row]
+    if not any(glyphs):
+        return row
+    fonts: dict[str, float] = {}
+    for r, g in zip(row, glyphs):
+        if not g:
+            fonts[r.font] = fonts.get(r.font, 0) + _style_weight(r.text)
+    main = max(fonts, key=fonts.__getitem__) if fonts else None
+    inlays = [r for r, g in zip(row, glyphs) if g and r.font != main]
+    kept = [r for r, g in zip(row, glyphs) if not g or r.font == main]
+    for r in inlays:
+        kept += _place([h for h in row if h.font != r.font], r)
     return sorted(kept, key=lambda r: r.x)
 
 
-# A hole between two runs of a line, wide enough for a fallback glyph: this much of an em.
-HOLE_MIN = 0.5
-
-
-def _into_holes(hosts: list[Run], run: Run) -> list[Run]:
-    """Glyph groups drawn as one run ("“ ”") over a line whose characters are runs of their own
-    (justified text): each group goes into the next hole between runs from its start on."""
-    groups = run.text.split()
-    holes = [prev.end for prev, nxt in zip(hosts, hosts[1:])
-             if nxt.x - prev.end >= HOLE_MIN * run.size and prev.end >= run.x - INLAY_SLACK * run.size]
-    if len(holes) < len(groups):
-        return [run]
-    return [Run(x, run.y, run.size, run.font, group, reported_x=x) for x, group in zip(holes, groups)]
-
-
-def _inlay_glyphs(run: Run) -> bool:
+def inlay_glyphs(run: Run) -> bool:
     """Punctuation a fallback font draws (“”, ——): short groups of general or CJK punctuation,
     no letters, digits or ideographs (nor Latin-1 bytes of GBK text not yet re-decoded)."""
     groups = run.text.split()
@@ -366,33 +359,75 @@ def _inlay_glyphs(run: Run) -> bool:
             and all(not ch.isalnum() and ord(ch) >= INLAY_MIN_CODE_POINT for ch in "".join(groups)))
 
 
-def _fill_blanks(hosts: list[Run], run: Run) -> bool:
-    """Fill the inner blanks of ``hosts`` (sorted by x) from ``run``'s start on with its glyphs,
-    one blank for each group drawn together ("——" fills one blank, "“ ”" two); False if the
-    blanks are too few."""
-    groups = run.text.split()
-    blanks: list[tuple[Run, int]] = []
-    for host in hosts:
-        offset = 0.0
-        inner = range(len(host.text) - len(host.text.lstrip()), len(host.text.rstrip()))
-        for k, ch in enumerate(host.text):
-            if ch == " " and k in inner and host.x + (offset + INLAY_SLACK) * host.size >= run.x:
-                blanks.append((host, k))
-            offset += width(ch)
-    if len(blanks) < len(groups) and (len(blanks) < len(groups) - 1 or not blanks):
-        return False
-    # Right to left, so that filling a blank with two glyphs does not move the blanks before it.
-    for (host, k), group in reversed(list(zip(blanks, groups))):
-        host.text = host.text[:k] + group + host.text[k + 1:]
-    if len(blanks) < len(groups):
-        # No blank left for the last glyphs: they stand in the first glyph-wide hole between
-        # runs after the last blank (before a TOC's leaders), else they close the line.
-        last = hosts.index(blanks[-1][0])
-        after = next((h for h, nxt in zip(hosts[last:], hosts[last + 1:]) if nxt.x - h.end >= h.size),
-                     hosts[-1])
-        after.text += groups[-1]
-    return True
+# A hole between two runs of a line, wide enough for a fallback glyph: this much of an em.
+HOLE_MIN = 0.5
 
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a fallback glyph group can go: blank ``index`` of ``host``'s text, or (index
+    None) the hole after ``host`` (before the line's first run when ``host`` is None)."""
+
+    x: float
+    host: Run | None
+    index: int | None
+
+
+def _place(hosts: list[Run], run: Run) -> list[Run]:
+    """``run``'s glyph groups ("——" is one, "“ ”" two) set into the line's blanks and holes from
+    its start on, one slot a group, in order; the runs to keep for it (none where every group
+    went into a host's blank, ``run`` itself where the slots are too few)."""
+    groups = run.text.split()
+    slots = _slots(hosts, run)
+    inside = any(h.x < run.x < h.end for h in hosts)
+    if not slots or len(slots) < len(groups) - (1 if inside else 0):
+        return [run]
+    if len(groups) == 1 and (slots[0].index is None or (not inside
+                             and abs(slots[0].x - run.x) > INLAY_SLACK * run.size)):
+        return [run]  # a glyph standing in a hole, or apart: at its own place
+    added: list[Run] = []
+    # Right to left, so that filling a blank with two glyphs does not move the blanks before it.
+    for slot, group in reversed(list(zip(slots, groups))):
+        if slot.index is None:
+            added.append(Run(slot.x, run.y, run.size, run.font, group, reported_x=slot.x))
+        else:
+            host = slot.host
+            host.text = host.text[:slot.index] + group + host.text[slot.index + 1:]
+            host.end = host.x + width(host.text) * host.size  # a glyph is wider than its blank
+    if len(slots) < len(groups):
+        # No slot left for the last glyphs (the run starts inside a host): they close the line.
+        hosts[-1].text += groups[-1]
+    return added
+
+
+def _slots(hosts: list[Run], run: Run) -> list[_Slot]:
+    """The blanks and holes of a line (hosts sorted by x) from ``run``'s start on, by x.
+
+    A blank is a space inside the line, a host's trailing one included when another host
+    follows (pypdf reads the gap left for a glyph as a space; PDFium reads none). A hole is a
+    gap between hosts at least HOLE_MIN em wide after a host that does not end in a blank, or
+    the space before the line's first host where the run starts there.
+    """
+    first = run.x - INLAY_SLACK * run.size
+    slots: list[_Slot] = []
+    if hosts and hosts[0].x - run.x >= HOLE_MIN * run.size:
+        slots.append(_Slot(run.x, None, None))
+    for n, host in enumerate(hosts):
+        last = n + 1 == len(hosts)
+        end = len(host.text.rstrip()) if last else len(host.text)
+        offset = 0.0
+        for k, ch in enumerate(host.text):
+            x = host.x + offset * host.size
+            if ch == " " and len(host.text) - len(host.text.lstrip()) <= k < end and x >= first:
+                slots.append(_Slot(x, host, k))
+            offset += width(ch)
+        # A blank left for a glyph is as wide as the glyph, not a space: the host really ends
+        # later than estimated, and the gap after it is no hole.
+        shortfall = host.text.count(" ") * (1 - width(" ")) * host.size
+        if (not last and not host.text.endswith(" ") and host.end >= first
+                and hosts[n + 1].x - host.end - shortfall >= HOLE_MIN * run.size):
+            slots.append(_Slot(host.end, host, None))
+    return sorted(slots, key=lambda s: s.x)
 
 def _join(row: list[Run]) -> RawLine:
     parts: list[str] = []

@@ -14,8 +14,9 @@ spread the glyphs) the true position can be further, and the line gets a space p
 not: "人民币 6 亿元" for pypdf's "人民币6 亿元". On the committed samples the rebuilt TOC, the
 masthead and every article's title, section and pages are the same with both readers; bodies
 differ in such spaces, and two of the rendered layout cases in a title's space. LibreOffice's
-fallback-font quotes are put back one place off on two layout cases (tests/test_readers.py
-says which). GBK fonts without a ToUnicode map come out right from PDFium where pypdf gives mojibake that
+fallback-font quotes go back into the same places with both (pypdf reads the blank left for a
+quote as a space, PDFium as a hole between runs; pdf.py's inlay step takes either). GBK fonts
+without a ToUnicode map come out right from PDFium where pypdf gives mojibake that
 text.repair_mojibake then undoes.
 """
 

@@ -27,19 +27,7 @@ from digest.text import compact
 pytest.importorskip("pypdfium2")  # the `fast` extra; CI installs it with `test`
 
 LAYOUTS = sorted((REPO / "tests" / "data" / "layouts").glob("*.pdf"))
-# Cases where the readers' text differs enough to change the structure.
-# LibreOffice draws “” and —— in a fallback font, which pdf.py's inlay step puts back into
-# the blanks left for them using pypdf's estimated run positions; with PDFium's true positions
-# they land one place off ('实现“ ”秒批' for pypdf's '实现  秒批“，”'): neither is right yet.
-OFFICE_QUOTES = "LibreOffice's fallback-font quotes: see the comment above"
-DIFFER = {"cankao-office-notoc-s2.pdf": OFFICE_QUOTES,
-          "jingjinji-office-brackets-s2.pdf": OFFICE_QUOTES}
-LINES_DIFFER = {k: v for k, v in DIFFER.items() if v == OFFICE_QUOTES}
 ALL_PDFS = [SAMPLES / n for n in (*SAMPLE_PDFS, "issue-200-office.pdf")] + LAYOUTS
-AGREE_CASES = [pytest.param(p, marks=pytest.mark.xfail(reason=DIFFER[p.name], strict=False))
-               if p.name in DIFFER else p for p in ALL_PDFS]
-LINE_CASES = [pytest.param(p, marks=pytest.mark.xfail(reason=LINES_DIFFER[p.name], strict=False))
-              if p.name in LINES_DIFFER else p for p in ALL_PDFS]
 
 
 def structure(issue):
@@ -49,7 +37,7 @@ def structure(issue):
     return issue.masthead, toc, arts
 
 
-@pytest.mark.parametrize("path", AGREE_CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
 def test_readers_agree(path: Path):
     with_pypdf = parse_issue(path, reader="pypdf")
     with_pdfium = parse_issue(path, reader="pdfium")
@@ -68,7 +56,7 @@ def test_pdfium_reads_the_samples_exactly(name):
         [[compact(p) for p in e["body"]] for e in expected]
 
 
-@pytest.mark.parametrize("path", LINE_CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
 def test_same_lines_up_to_white_space(path: Path):
     data = path.read_bytes()
     a = pdf.read_pdf(data, "s", reader="pypdf")
@@ -76,6 +64,27 @@ def test_same_lines_up_to_white_space(path: Path):
     assert [[compact(ln.text) for ln in p.lines] for p in a] == \
         [[compact(ln.text) for ln in p.lines] for p in b]
     assert [[round(ln.y) for ln in p.lines] for p in a] == [[round(ln.y) for ln in p.lines] for p in b]
+
+
+# LibreOffice draws “” in a fallback font: the line has a blank (pypdf: a space, PDFium: a
+# hole) where each goes, and one text object draws both quotes, the first at its blank. The
+# lines as poppler's pdftotext reads them.
+FALLBACK_QUOTES = {
+    "cankao-office-notoc-s2.pdf": ["一是全面推行企业开办“一日办结”；二是在工程建设项目审",
+                                   "浙江“最多跑一次”改革向机关内部延伸的主要做法",
+                                   "事“网上办、掌上办”。"],
+    "jingjinji-office-brackets-s2.pdf": ["深圳市已有200余个政务服务事项实现“秒批”，",
+                                         "“一把尺子量到底”。", "广东深圳推行“秒批”政务服务"],
+}
+
+
+@pytest.mark.parametrize("reader", pdf.READERS)
+@pytest.mark.parametrize("name", FALLBACK_QUOTES)
+def test_fallback_font_quotes_go_back_into_their_blanks(name, reader):
+    pages = pdf.read_pdf((REPO / "tests" / "data" / "layouts" / name).read_bytes(), name,
+                         reader=reader)
+    lines = {compact(ln.text) for p in pages for ln in p.lines}
+    assert [t for t in FALLBACK_QUOTES[name] if t not in lines] == []
 
 
 def test_pdfium_errors_are_the_pypdf_errors(tmp_path):
