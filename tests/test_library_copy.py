@@ -92,10 +92,8 @@ def test_a_copy_is_the_library_again_by_every_public_view(source, tmp_path):
 
 
 def test_added_at_is_kept_not_the_time_of_copying(source, tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(source, src)
-    with Library(src) as lib:
-        lib._conn.execute("UPDATE issues SET added_at = '2019-05-01T08:00:00+00:00' WHERE id = 2")
+    src = damaged_copy(source, tmp_path / "src",
+                       "UPDATE issues SET added_at = '2019-05-01T08:00:00+00:00' WHERE id = 2")
     copy_library(src, tmp_path / "dst")
     with Library(tmp_path / "dst") as lib:
         assert lib.find("2").added_at == "2019-05-01T08:00:00+00:00"
@@ -139,13 +137,19 @@ def test_a_copy_merges_into_a_library_holding_other_issues(source, tmp_path):
         assert [h.title for h in lib.search("自有文章")] == ["自有文章"]
 
 
-def test_an_issue_that_cannot_be_read_fails_alone(source, tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(source, src)
-    conn = sqlite3.connect(src / "library.db")
-    conn.execute("UPDATE articles SET status = 'garbled' WHERE issue_id = 3")
+def damaged_copy(source: Path, folder: Path, sql: str) -> Path:
+    """A copy of the library ``source`` in ``folder``, changed by ``sql``."""
+    shutil.copytree(source, folder)
+    conn = sqlite3.connect(folder / "library.db")
+    conn.execute(sql)
     conn.commit()
     conn.close()
+    return folder
+
+
+def test_an_issue_that_cannot_be_read_fails_alone(source, tmp_path):
+    src = damaged_copy(source, tmp_path / "src",
+                       "UPDATE articles SET status = 'garbled' WHERE issue_id = 3")
     result = copy_library(src, tmp_path / "dst")
     [failed] = result.failed
     assert failed.source_id == 3 and "'garbled' is not a valid Status" in failed.message
@@ -328,12 +332,8 @@ def test_the_command_fails_on_a_destination_it_cannot_create(source, tmp_path):
 
 
 def test_the_command_exits_1_when_an_issue_fails(source, tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(source, src)
-    conn = sqlite3.connect(src / "library.db")
-    conn.execute("UPDATE articles SET keywords = '[broken' WHERE issue_id = 4")
-    conn.commit()
-    conn.close()
+    src = damaged_copy(source, tmp_path / "src",
+                       "UPDATE articles SET keywords = '[broken' WHERE issue_id = 4")
     result = invoke(str(src), str(tmp_path / "dst"))
     assert result.exit_code == 1
     name = next(o for o in copy_library(src, tmp_path / "again").outcomes if o.source_id == 4).name

@@ -134,12 +134,7 @@ def add_cmd(
         result = lib.add_paths(paths, jobs=jobs, password=password, replace=replace,
                                max_size=max_size, ocr=ocr, reader=pdf_reader,
                                progress_callback=callback)
-    for o in result.failed:
-        err(f"Error: {o.message}")
-    if not state.quiet:
-        for o in result.outcomes:
-            if o.noteworthy:
-                err(f"{o.path}: {o.message}")
+    report_outcomes(result, lambda o: o.path)
     for o in result.added + result.replaced:
         if len(o.warnings) > ADD_WARNINGS_SHOWN:  # a stale TOC warns once per article
             warn_all([f"{len(o.warnings)} warnings (`digest toc {o.path}` lists them), "
@@ -156,6 +151,17 @@ def add_cmd(
               f"{len(result.failed)} failed.")
     if result.failed:
         raise typer.Exit(1)
+
+
+def report_outcomes(result, name) -> None:
+    """Each failure as an error line; unless --quiet, a line for each noteworthy outcome (another
+    copy skipped or replaced, a shared key), named by ``name(outcome)``."""
+    for o in result.failed:
+        err(f"Error: {o.message}")
+    if not state.quiet:
+        for o in result.outcomes:
+            if o.noteworthy:
+                err(f"{name(o)}: {o.message}")
 
 
 @app.command("list")

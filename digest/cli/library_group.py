@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from digest.cli import app
-from digest.cli.common import boundary, err, print_json, state
+from digest.cli.common import boundary, print_json
 from digest.cli.helpfmt import App
-from digest.cli.library_cmds import _count, _plain, _progress_callback
+from digest.cli.library_cmds import _count, _plain, _progress_callback, report_outcomes
 from digest.cli.options import JsonOpt
 from digest.cli.plain_values import PlainValuesGroup
 
@@ -43,12 +43,7 @@ def copy_cmd(
 
     with _progress_callback("Copying") as callback:
         result = copy_library(src, dst, progress_callback=callback)
-    for o in result.failed:
-        err(f"Error: {o.message}")
-    if not state.quiet:
-        for o in result.outcomes:
-            if o.noteworthy:
-                err(f"{o.name}: {o.message}")
+    report_outcomes(result, lambda o: o.name)
     if as_json:
         print_json({"copied": len(result.copied), "skipped": len(result.skipped),
                     "failed": len(result.failed)} | _plain(dataclasses.asdict(result)))
