@@ -85,3 +85,24 @@ def table_count(lib, table: str) -> int:
 
     with sqlite3.connect(lib.db_path) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def new_location(request, backend: str, folder: Path):
+    """A new library's location on ``backend``: ``folder`` (SQLite), or a fresh database on
+    the session's PostgreSQL server (the ``pg_server`` fixture: skipped without one)."""
+    if backend == "sqlite":
+        return folder
+    return request.getfixturevalue("pg_server").url()
+
+
+def sql_rows(where, sql: str, params=()) -> list[tuple]:
+    """Rows of an SQL query (SQLite's dialect) over the library at ``where``, as tuples."""
+    from digest.library import Library
+
+    with Library(where, create=False) as lib:
+        cursor = lib._conn.execute(sql, params)
+        width = len(cursor.description)
+        return [tuple(r[i] for i in range(width)) for r in cursor.fetchall()]

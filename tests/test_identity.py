@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
-from library_helpers import small_issue
+from library_helpers import BACKENDS, new_location, small_issue
 from test_library_fields import make_v2_library
 from typer.testing import CliRunner
 
@@ -47,13 +47,15 @@ def misprinted(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def copies_lib(tmp_path_factory):
-    """The four PDFs, the text extractions and a misprinted namesake, added in one command."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def copies_lib(request, tmp_path_factory):
+    """The four PDFs, the text extractions and a misprinted namesake, added in one command
+    (on each back end)."""
     folder = tmp_path_factory.mktemp("copies")
     namesake = misprinted(folder)
-    result = digest("add", *PDFS, *TEXTS, namesake, library=folder / "lib")
-    return folder / "lib", result, namesake
+    lib = new_location(request, request.param, folder / "lib")
+    result = digest("add", *PDFS, *TEXTS, namesake, library=lib)
+    return lib, result, namesake
 
 
 def test_the_copies_of_the_sample_add_as_one_issue_the_others_skipped_and_named(copies_lib):
@@ -105,8 +107,8 @@ def text(name: str) -> Path:
     return SAMPLES / name
 
 
-def test_replace_keeps_the_copy_the_rules_say(tmp_path):
-    lib = tmp_path / "lib"
+def test_replace_keeps_the_copy_the_rules_say(library_at):
+    lib = library_at
     notoc, stale = text("issue-200-notoc.pdftotext.txt"), text("issue-200-stale.pdftotext.txt")
     clean, office = text("issue-200.pdftotext-layout.txt"), text("issue-200-office.pdftotext-layout.txt")
     q = {p: quality(parse_issue(p)) for p in (notoc, stale, clean, office)}
@@ -172,12 +174,12 @@ def test_a_version_2_library_holding_copies_migrates_to_one_copy_each(tmp_path):
             if a.body and ("上海" in a.title or "上海" in a.text))
 
 
-def test_with_workers_the_first_copy_given_is_the_one_kept(tmp_path):
+def test_with_workers_the_first_copy_given_is_the_one_kept(library_at):
     # Workers finish in any order (the PDF, given first, takes longest to read); copies are
     # placed in the order the files were given.
     files = [text("issue-200-notoc.pdf"), text("issue-200.pdftotext-layout.txt"),
              text("issue-200-stale.pdftotext.txt")]
-    with Library(tmp_path / "lib") as lib:
+    with Library(library_at) as lib:
         result = lib.add_paths(files, jobs=2)
         assert [o.outcome.value for o in result.outcomes] == ["added", "skipped", "skipped"]
         assert [i.source for i in lib.issues()] == [files[0].name]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from library_helpers import SAMPLES, issue_text, truth_issue
+from library_helpers import BACKENDS, SAMPLES, issue_text, new_location, sql_rows, truth_issue
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -45,21 +44,19 @@ def body_articles(path: Path) -> int:
     return sum(1 for a in parse_issue(path).articles if a.body)
 
 
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=BACKENDS)
+def lib(request, tmp_path_factory) -> Path | str:
     """The sample issue (its other copies skipped) and two text issues of 2021, added once for
-    the read-only tests."""
-    folder = tmp_path_factory.mktemp("library")
+    the read-only tests; on each back end (a folder, a PostgreSQL URL)."""
+    folder = new_location(request, request.param, tmp_path_factory.mktemp("library"))
     texts = [write_variant(tmp_path_factory.mktemp("texts"), n) for n in (260, 261)]
     result = digest("add", *map(str, SAMPLE_PDFS), *map(str, texts), library=folder)
     assert result.exit_code == 0, result.output
     return folder
 
 
-def stored_articles(library: Path) -> list[tuple[int, int, str, str]]:
-    conn = sqlite3.connect(library / "library.db")
-    return conn.execute("SELECT issue_id, seq, title, body FROM articles WHERE body != ''"
-                        ).fetchall()
+def stored_articles(library: Path | str) -> list[tuple[int, int, str, str]]:
+    return sql_rows(library, "SELECT issue_id, seq, title, body FROM articles WHERE body != ''")
 
 
 def hit_keys(result) -> set[tuple[int, int]]:
@@ -302,12 +299,10 @@ def exported(lib: Path, fmt: str, *args: str) -> str:
     return result.stdout
 
 
-def file_rows(lib: Path) -> list[dict]:
+def file_rows(folder: Path) -> list[dict]:
     """What `digest export FILE...` gives for the files the library was made from."""
     from digest.export import issue_rows
 
-    folder = lib.parent / "rows"
-    folder.mkdir(exist_ok=True)
     paths = [SAMPLE_PDFS[0], *(write_variant(folder, n) for n in (260, 261))]
     return [row for p in paths for row in issue_rows(parse_file(p))]
 
@@ -316,12 +311,12 @@ def by_key(rows):
     return sorted(rows, key=lambda r: (r["source"], r["seq"]))
 
 
-def test_export_json_of_the_library_equals_the_export_of_its_files(lib):
+def test_export_json_of_the_library_equals_the_export_of_its_files(lib, tmp_path):
     from digest.export import FIELDS
 
     rows = json.loads(exported(lib, "json"))
     assert all(list(r) == list(FIELDS) for r in rows)
-    assert by_key(rows) == by_key(file_rows(lib))
+    assert by_key(rows) == by_key(file_rows(tmp_path))
     dates = [r["date"] or "" for r in rows]
     assert dates == sorted(dates)  # issue order: by date, then within an issue by seq
     assert [json.loads(line) for line in exported(lib, "jsonl").splitlines()] == rows
@@ -346,12 +341,12 @@ def test_export_csv_reads_back_and_has_a_bom_for_excel(lib, tmp_path):
 
 def test_export_is_filtered_like_search(lib):
     rows = json.loads(exported(lib, "json", "--query", "上海 -养老", "--section", "政策"))
-    conn = sqlite3.connect(lib / "library.db")
-    expected = conn.execute(
-        "SELECT i.source, a.seq FROM articles a JOIN issues i ON i.id = a.issue_id "
-        "WHERE instr(a.section, '政策') AND (instr(a.title, '上海') OR instr(a.body, '上海')) "
-        "AND NOT (instr(a.title, '养老') OR instr(a.body, '养老')) "
-        "ORDER BY i.date, i.bulletin, i.number, i.id, a.seq").fetchall()
+    expected = sql_rows(
+        lib, "SELECT i.source, a.seq FROM articles a JOIN issues i ON i.id = a.issue_id "
+        "WHERE instr(a.section, '政策') > 0 "
+        "AND (instr(a.title, '上海') > 0 OR instr(a.body, '上海') > 0) "
+        "AND NOT (instr(a.title, '养老') > 0 OR instr(a.body, '养老') > 0) "
+        "ORDER BY i.date, i.bulletin, i.number, i.id, a.seq")
     assert expected and [(r["source"], r["seq"]) for r in rows] == expected
     rows = json.loads(exported(lib, "json", "--since", "2022-02-15"))
     assert {r["source"] for r in rows} == {"issue-261.txt"}

@@ -1,12 +1,13 @@
-"""Search ranks and cuts in SQLite: a limited search is the head of the full ranking, hits come
-one at a time, and candidates that fail the exact substring check never cost a hit."""
+"""Search ranks and cuts, in SQLite and in PostgreSQL: a limited search is the head of the full
+ranking, hits come one at a time, and candidates that fail the exact substring check never cost
+a hit."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from library_helpers import small_issue, truth_issue
+from library_helpers import BACKENDS, new_location, small_issue, truth_issue
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -16,9 +17,9 @@ from digest.library import search as search_module
 QUERIES = ("上海", "医药", "长三角", "生物医药", "养老", "G60", "市", "-上海 基金", "上海 OR 江苏")
 
 
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ranked")
+@pytest.fixture(scope="module", params=BACKENDS)
+def lib(request, tmp_path_factory):
+    folder = new_location(request, request.param, tmp_path_factory.mktemp("ranked"))
     with Library(folder) as library:
         for n in range(1, 5):
             library.store(truth_issue(200 + n, source=f"issue-{n}.pdf"))
@@ -53,7 +54,7 @@ def test_iter_search_reads_as_it_goes(lib):
         hits.close()
 
 
-def test_phrase_matches_across_punctuation_do_not_take_the_place_of_real_hits(tmp_path, monkeypatch):
+def test_phrase_matches_across_punctuation_do_not_take_the_place_of_real_hits(library_at, monkeypatch):
     """医药，药品 is indexed 医药 zzz 药品, as 医药-药品 is: the FTS phrase for the term 医药-药品
     matches it (the index does not keep which punctuation separates runs), the substring check
     does not. With many such short articles ranked above the one real hit (a long body ranks
@@ -61,7 +62,7 @@ def test_phrase_matches_across_punctuation_do_not_take_the_place_of_real_hits(tm
     monkeypatch.setattr(search_module, "SLACK", 2)  # small pages: the next page is needed
     fakes = [(f"公告{n}", "医药，药品") for n in range(30)]
     real = [("真正的", "这是一篇很长的文章，" * 30 + "讲到医药-药品的价格。")]
-    with Library(tmp_path) as library:
+    with Library(library_at) as library:
         library.store(small_issue("a", fakes + real))
         hits = library.search("医药-药品", limit=1)
         assert [h.title for h in hits] == ["真正的"]
