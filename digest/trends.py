@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from digest.query import Query, parse_query
 
@@ -63,9 +64,11 @@ class PeriodInfo:
         return self.issues == 0
 
 
-@dataclass(frozen=True)
-class Count:
-    """Articles matching ``term`` in one period (and region, when split by region)."""
+class Count(NamedTuple):
+    """Articles matching ``term`` in one period (and region, when split by region).
+
+    A named tuple rather than a frozen dataclass: a table by month and region over years of
+    issues holds tens of thousands, and a tuple is made several times faster."""
 
     term: str
     period: str
@@ -132,6 +135,7 @@ class Scope:
     issue_params: tuple = ()
     article_where: str = "1"
     article_params: tuple = ()
+    by_region_only: bool = True  # article_where tests the region alone (no section)
 
 
 def choose_period(first: dt.date, last: dt.date) -> Period:
@@ -185,13 +189,11 @@ def count_terms(conn: sqlite3.Connection, terms: Iterable[str], *, by: Period | 
                       undated)
     by = by or choose_period(*bounds)
     labels = period_labels(*bounds, by)
-    periods_of = _issue_periods(conn, by, scope)
-    issues: dict[str, int] = {}
-    for label in periods_of.values():
-        issues[label] = issues.get(label, 0) + 1
-    totals = _per_period(_articles_per_issue(conn, scope, by_region), periods_of)
-    per_term = [_per_period(_matches_per_issue(conn, q, scope, by_region), periods_of)
-                for q in queries]
+    issues = dict(conn.execute(
+        f"SELECT {_PERIOD_SQL[by]}, count(*) FROM issues i WHERE i.date IS NOT NULL AND "
+        f"{scope.issue_where} GROUP BY 1", scope.issue_params).fetchall())
+    totals = _per_period(_articles_per_period(conn, by, scope, by_region))
+    per_term = [_per_period(_matches_per_period(conn, q, by, scope, by_region)) for q in queries]
     regions = _regions(totals, by_region)
     periods = tuple(PeriodInfo(p, issues.get(p, 0), sum(totals.get((p, r), 0) for r in regions))
                     for p in labels)
@@ -213,52 +215,55 @@ def _regions(totals: dict[tuple[str, str], int], by_region: bool) -> tuple[str, 
     return tuple(sorted(sizes, key=lambda r: (-sizes[r], r)))
 
 
-# Articles are counted per (issue, region) in SQL, where the partial index ``articles_with_body``
-# answers without reading a body and without sorting; the few thousand issue groups are then
-# summed per period here. Joining every article to its issue to group by date would sort them.
+# Articles are counted per (period, region) in SQL: the totals from ``issue_regions`` (kept by
+# triggers, a few rows per issue), the matches from the search index's article ids looked up in
+# ``articles_keys`` (id → issue, region: no article row is read), each joined to its issue for
+# the period. Only the (period, region) groups, a few hundred, come back to Python.
 
 
-def _issue_periods(conn, by: Period, scope: Scope) -> dict[int, str]:
-    """Issue id → its period, for the dated issues in scope."""
-    rows = conn.execute(f"SELECT i.id, {_PERIOD_SQL[by]} FROM issues i "
-                        f"WHERE i.date IS NOT NULL AND {scope.issue_where}", scope.issue_params)
-    return dict(rows.fetchall())
+def _dated(scope: Scope) -> str:
+    return f"JOIN issues i ON i.id = a.issue_id AND i.date IS NOT NULL AND {scope.issue_where}"
 
 
-def _group_by(by_region: bool) -> str:
-    # The index's own columns, as they are: grouping by an expression would sort again.
-    return "a.issue_id, a.region" if by_region else "a.issue_id, NULL"
+def _grouped(by: Period, by_region: bool) -> tuple[str, str]:
+    """The SELECT keys (period, region) and their GROUP BY."""
+    return (f"{_PERIOD_SQL[by]}, {'a.region' if by_region else 'NULL'}",
+            "1, 2" if by_region else "1")
 
 
-def _articles_per_issue(conn, scope: Scope, by_region: bool):
-    return conn.execute(
-        f"SELECT {_group_by(by_region)}, count(*) FROM articles a "
-        f"WHERE a.body != '' AND {scope.article_where} GROUP BY {_group_by(by_region)}",
-        scope.article_params)
+def _articles_per_period(conn, by: Period, scope: Scope, by_region: bool):
+    keys, group = _grouped(by, by_region)
+    params = (*scope.issue_params, *scope.article_params)
+    if not scope.by_region_only:  # a section filter: count the articles themselves
+        return conn.execute(
+            f"SELECT {keys}, count(*) FROM articles a {_dated(scope)} "
+            f"WHERE a.body != '' AND {scope.article_where} GROUP BY {group}", params)
+    return conn.execute(f"SELECT {keys}, sum(a.articles) FROM issue_regions a {_dated(scope)} "
+                        f"WHERE {scope.article_where} GROUP BY {group}", params)
 
 
-def _matches_per_issue(conn, q: Query, scope: Scope, by_region: bool):
-    """(issue, region, n) of the articles matching ``q``: FTS narrows, ``instr`` decides."""
+def _matches_per_period(conn, q: Query, by: Period, scope: Scope, by_region: bool):
+    """(period, region, n) of the articles matching ``q``: the index finds them; ``instr``
+    decides for the terms whose phrase is not exact by itself (``Query.exact``)."""
+    keys, group = _grouped(by, by_region)
     exact, exact_params = q.sql("a.title", "a.body", narrowed=True)
     if q.fts is None:
-        narrow, narrow_params = "a.body != ''", []
+        source, narrow, narrow_params = "articles a", "a.body != ''", []
     else:  # only articles with a body are in the index
-        narrow = "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
+        source = "articles a INDEXED BY articles_keys"  # id → issue, region; the planner
+        # would rather read the table's own rows, which hold the bodies
+        narrow = ("a.body != '' AND "
+                  "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
         narrow_params = [q.fts]
     return conn.execute(
-        f"SELECT {_group_by(by_region)}, count(*) FROM articles a "
-        f"WHERE {narrow} AND {scope.article_where} AND {exact} GROUP BY {_group_by(by_region)}",
-        (*narrow_params, *scope.article_params, *exact_params))
+        f"SELECT {keys}, count(*) FROM {source} {_dated(scope)} "
+        f"WHERE {narrow} AND {scope.article_where} AND {exact} GROUP BY {group}",
+        (*scope.issue_params, *narrow_params, *scope.article_params, *exact_params))
 
 
-def _per_period(rows, periods_of: dict[int, str]) -> dict[tuple[str, str], int]:
-    """Sum (issue, region, n) rows into (period, region) → n, for the issues in scope."""
-    out: dict[tuple[str, str], int] = {}
-    for issue_id, region, n in rows:
-        if (period := periods_of.get(issue_id)) is not None:
-            key = (period, region or NO_REGION)
-            out[key] = out.get(key, 0) + n
-    return out
+def _per_period(rows) -> dict[tuple[str, str], int]:
+    """(period, region, n) rows as (period, region) → n."""
+    return {(period, region or NO_REGION): n for period, region, n in rows}
 
 
 _ARTICLES = ("FROM articles a JOIN issues i ON i.id = a.issue_id "
@@ -327,7 +332,7 @@ def scope_for(filters) -> Scope:
         art_conds.append("instr(a.section, ?) > 0")
         art_params.append(filters.section)
     return Scope(" AND ".join(issue_conds) or "1", tuple(issue_params),
-                 " AND ".join(art_conds) or "1", tuple(art_params))
+                 " AND ".join(art_conds) or "1", tuple(art_params), not filters.section)
 
 
 ROW_FIELDS = ("term", "period", "region", "count", "share", "articles", "issues", "gap")

@@ -117,10 +117,54 @@ def _v7_run_breaks(conn: sqlite3.Connection) -> None:
     build_index(conn)
 
 
+_ISSUE_REGIONS = (
+    # Articles with a body per issue and main region ('' for none): what trends divide by,
+    # a few rows per issue instead of every article.
+    """CREATE TABLE issue_regions (
+        issue_id INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+        region TEXT NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (issue_id, region)) WITHOUT ROWID""",
+    """CREATE TRIGGER issue_regions_add AFTER INSERT ON articles WHEN NEW.body != '' BEGIN
+        INSERT INTO issue_regions VALUES (NEW.issue_id, coalesce(NEW.region, ''), 1)
+            ON CONFLICT (issue_id, region) DO UPDATE SET articles = articles + 1;
+    END""",
+    """CREATE TRIGGER issue_regions_remove AFTER DELETE ON articles WHEN OLD.body != '' BEGIN
+        UPDATE issue_regions SET articles = articles - 1
+            WHERE issue_id = OLD.issue_id AND region = coalesce(OLD.region, '');
+        DELETE FROM issue_regions WHERE articles <= 0
+            AND issue_id = OLD.issue_id AND region = coalesce(OLD.region, '');
+    END""",
+    """CREATE TRIGGER issue_regions_change AFTER UPDATE OF issue_id, region, body ON articles
+    BEGIN
+        UPDATE issue_regions SET articles = articles - 1
+            WHERE OLD.body != '' AND issue_id = OLD.issue_id AND region = coalesce(OLD.region, '');
+        DELETE FROM issue_regions WHERE articles <= 0
+            AND issue_id = OLD.issue_id AND region = coalesce(OLD.region, '');
+        INSERT INTO issue_regions SELECT NEW.issue_id, coalesce(NEW.region, ''), 1
+            WHERE NEW.body != '' ON CONFLICT (issue_id, region) DO UPDATE SET articles = articles + 1;
+    END""",
+)
+
+
+def _v8_issue_regions(conn: sqlite3.Connection) -> None:
+    """Article counts per issue and region, kept by triggers whatever adds or removes articles
+    (add, remove, --replace, merged copies), filled for the articles stored before; and an index
+    from article id to its issue and region, so that the matches of a term (ids from the search
+    index) are counted per issue and region without reading the articles' rows.
+    """
+    for statement in _ISSUE_REGIONS:
+        conn.execute(statement)
+    conn.execute("INSERT INTO issue_regions SELECT issue_id, coalesce(region, ''), count(*) "
+                 "FROM articles WHERE body != '' GROUP BY issue_id, coalesce(region, '')")
+    conn.execute("CREATE INDEX articles_keys ON articles (id, issue_id, region) WHERE body != ''")
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
-    _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks)
+    _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks,
+    _v8_issue_regions)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
