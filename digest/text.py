@@ -106,8 +106,22 @@ def fix_variants(lines: list[str]) -> list[str]:
 def normalize(s: str) -> str:
     """Map radicals, compatibility ideographs and full-width alphanumerics; drop control chars."""
     s = _GLYPH_NAME_RE.sub("", s)
-    s = _INVISIBLE_RE.sub("", s.translate(_translation()))
-    return s
+    if _mapped_re().search(s):  # str.translate looks every character up: ~5× the search
+        s = s.translate(_translation())
+    return _INVISIBLE_RE.sub("", s)
+
+
+@lru_cache(maxsize=1)
+def _mapped_re() -> re.Pattern:
+    """Any character that ``_translation`` maps."""
+    cps = sorted(_translation())
+    runs = []
+    for cp in cps:
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs) + "]")
 
 
 def repair_mojibake(s: str) -> str:

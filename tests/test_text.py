@@ -82,3 +82,11 @@ def test_font_twins_mapped_back_only_in_simplified_text():
     assert fix_variants(simplified)[1] == "全市新增农户三千户，内容详见附件。"
     traditional = ["這是我們為國家發展經濟、產業升級和區域協調所做的工作，" * 3, "全市新增農戶三千戶。"]
     assert fix_variants(traditional) == traditional
+
+
+def test_normalize_skips_translation_only_when_no_character_is_mapped():
+    from digest.text import _mapped_re, _translation
+
+    every = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000)
+    assert set(_mapped_re().findall(every)) == set(map(chr, _translation()))
+    assert normalize("⻄安\t市ＧＤＰ") == "西安 市GDP" and normalize("西安市") == "西安市"
