@@ -20,7 +20,14 @@ In one run, on libraries in a temporary folder:
 
 Goals (2 cores): in-process median < 20 ms, command < 0.5 s, add >= 4 issues/s with --jobs 2.
 
+PostgreSQL beside SQLite (``--library postgresql://…`` names an empty database to fill, or
+``--library postgresql`` starts a throw-away server from tests/pg_server.py): the same N issues
+stored in-process into each (``Library.store``: the database's share of ``add``, without
+parsing), ``digest add --jobs 2`` of the first ``--add`` files into each, the size of each, and
+``Library.search`` median and 95th percentile on each beside the Python scan, in one run.
+
     python benchmarks/bench_library.py [--issues 1000] [--repeat 3] [--trigram] [--keep DIR]
+    python benchmarks/bench_library.py --library postgresql [--issues 1000] [--add 100]
 """
 
 from __future__ import annotations
@@ -220,16 +227,90 @@ def trigram(library: Path, folder: Path, repeat: int) -> None:
     stats(f"trigram MATCH, {len(long)} queries of 3+ chars", times)
 
 
+def store_rate(where, issues, label: str) -> None:
+    """Issues per second stored in-process, one transaction each (no parsing)."""
+    with Library(where) as lib:
+        start = time.perf_counter()
+        for issue in issues:
+            lib.store(issue)
+        elapsed = time.perf_counter() - start
+    print(f"store {label:<10}: {len(issues)} issues in {elapsed:6.1f} s = "
+          f"{len(issues) / elapsed:6.1f} issues/s")
+
+
+def pg_sizes(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        total, index, text = conn.execute(
+            "SELECT pg_database_size(current_database()), pg_total_relation_size('article_fts'), "
+            "(SELECT sum(octet_length(title) + octet_length(body)) FROM articles)").fetchone()
+    print(f"size: PostgreSQL database {total / 2**20:.1f} MiB: texts {text / 2**20:.1f} MiB "
+          f"(UTF-8), bigram index (article_fts with its GIN index) {index / 2**20:.1f} MiB "
+          f"({index / text:.2f}x the texts)")
+
+
+def compare_postgres(url: str, count: int, add_count: int, repeat: int) -> None:
+    """SQLite and PostgreSQL side by side on the same issues (module docstring)."""
+    folder = Path(tempfile.mkdtemp(prefix="digest-bench-pg-"))
+    server = None
+    try:
+        if url == "postgresql":  # a throw-away server
+            from pg_server import PgServer, find_bin
+
+            server = PgServer(find_bin()).start()
+            url = server.url("bench")
+        rng = random.Random(1000)
+        issues = [replace(variant(n, rng), sha256=f"{n:064x}", source=f"issue-{n:04d}.txt")
+                  for n in range(1, count + 1)]
+        print(f"load average {os.getloadavg()[0]:.1f}; {count} issues, "
+              f"{count * ARTICLES_PER_ISSUE} articles")
+        store_rate(folder / "lite", issues, "SQLite")
+        store_rate(url, issues, "PostgreSQL")
+        texts = folder / "texts"
+        generate(texts, add_count)
+        for where in (folder / "lite-add", server.url("bench_add") if server else None):
+            if where is not None:
+                add(texts, where, 2, add_count)
+        sizes(folder / "lite")
+        pg_sizes(url)
+        conn = sqlite3.connect(folder / "lite" / "library.db")
+        articles = conn.execute("SELECT title, body FROM articles WHERE body != ''").fetchall()
+        conn.close()
+        base = stats("baseline: Python substring scan",
+                     timed(lambda q: [1 for t, b in articles if q in t or q in b], repeat))
+        for name, where in (("SQLite", folder / "lite"), ("PostgreSQL", url)):
+            with Library(where, create=False) as lib:
+                hits = {q: len(lib.search(q, limit=None)) for q in QUERIES}
+                scan = {q: sum(1 for t, b in articles if q in t or q in b) for q in QUERIES}
+                assert hits == scan, f"{name}: recall differs from substring search"
+                stats(f"{name} Library.search, 20 hits", timed(lib.search, repeat), base=base)
+                stats(f"{name} Library.search, all hits",
+                      timed(lambda q, lib=lib: lib.search(q, limit=None), repeat), base=base)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if server is not None:
+            server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--issues", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds of in-process queries")
     parser.add_argument("--trigram", action="store_true", help="compare FTS5's trigram index")
     parser.add_argument("--keep", type=Path, help="work in DIR and keep it (default: a temp dir)")
-    parser.add_argument("--library", type=Path, help="measure search on this existing library "
-                        "instead of generating and adding issues (e.g. one kept with --keep)")
+    parser.add_argument("--library", help="measure search on this existing library "
+                        "instead of generating and adding issues (e.g. one kept with --keep); "
+                        "a postgresql:// URL of an empty database, or `postgresql` for a "
+                        "throw-away server: compare PostgreSQL with SQLite")
+    parser.add_argument("--add", type=int, default=100,
+                        help="with PostgreSQL: files for the `digest add` comparison")
     args = parser.parse_args()
+    if args.library and args.library.startswith("postgres"):
+        compare_postgres(args.library, args.issues, args.add, args.repeat)
+        return
     if args.library:
+        args.library = Path(args.library)
         sizes(args.library)
         search_benchmark(args.library, args.repeat)
         return

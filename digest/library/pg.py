@@ -252,12 +252,16 @@ def transaction(conn: PgConn):
         yield conn
 
 
+_INSERT_INDEXED = (f"WITH a AS ({INSERT_ARTICLE} RETURNING id) INSERT INTO article_fts "
+                   "(article_id, doc, exact) SELECT id, ?::tsvector, ? FROM a")
+
+
 def store_in(conn: PgConn, issue: Issue, issue_id: int | None = None,
              record: IssueInfo | None = None) -> int | None:
     """Store a whole issue inside the caller's transaction (``record``: see
     ``rows.issue_values``); its id, or None when its file's hash is already stored (by this
     process or, committed meanwhile, another)."""
-    from digest.library.pg_search import index_article
+    from digest.library.pg_search import tsvector
 
     marks = ", ".join("?" * (ISSUE_COLUMNS.count(",") + 1))
     columns, values = ISSUE_COLUMNS, list(issue_values(issue, record))
@@ -270,11 +274,12 @@ def store_in(conn: PgConn, issue: Issue, issue_id: int | None = None,
     if issue_id is not None:  # an id given (a copy keeps its id): new ids must come after it
         conn.execute(_ADVANCE_IDS, (issue_id, issue_id))
     issue_id = row[0]
-    for article in issue.articles:
-        article_id = conn.execute(INSERT_ARTICLE + " RETURNING id",
-                                  article_values(issue_id, article)).fetchone()[0]
-        if article.body:
-            index_article(conn, article_id, article.title, article.text)
+    # The articles in one batch (psycopg pipelines executemany): an article with a body and
+    # its index row in one statement, so that no article id need come back to Python.
+    conn.executemany(INSERT_ARTICLE, [article_values(issue_id, a) for a in issue.articles
+                                      if not a.body])
+    conn.executemany(_INSERT_INDEXED, [(*article_values(issue_id, a), *tsvector(a.title, a.text))
+                                       for a in issue.articles if a.body])
     insert_toc(conn, issue_id, issue.toc)
     return issue_id
 
