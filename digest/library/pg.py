@@ -339,8 +339,8 @@ def check(conn: PgConn, *, repair: bool = False) -> CheckResult:
 
 
 def _no_trends() -> None:
-    raise UsageError("trends and rising need an SQLite library for now: copy the issues to one "
-                     "(digest add the files with --library FOLDER) and count there.")
+    raise UsageError("trends and rising need an SQLite library for now: copy this one into a "
+                     "folder (digest library copy URL FOLDER) and count there.")
 
 
 def _search_call(name: str):
