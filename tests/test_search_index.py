@@ -10,7 +10,7 @@ import pytest
 from library_helpers import small_issue, truth_issue
 from test_library_fields import make_v2_library
 
-from digest.library import DB_NAME, MIGRATIONS, Library, connect
+from digest.library import DB_NAME, MIGRATIONS, Filters, Library, connect
 from digest.library.search import index_text_v2
 from digest.query import RUN_BREAK, Term, index_text, parse_query
 
@@ -170,3 +170,31 @@ def test_postgresql_keeps_run_breaks_as_position_gaps():
     long_body = "，".join(["医药"] * 400)  # 400 runs: no lexeme near the 256-position limit
     assert tsvector("", long_body)[1] is False  # 医药 itself has 400 positions
     assert tsvector("", "，".join(f"词{n}" for n in range(400)))[1] is True
+
+
+# --- the order of hits (SQLite) -----------------------------------------------------------------
+
+
+def test_title_hits_come_first_then_body_hits_each_newest_first(tmp_path):
+    with Library(tmp_path) as lib:
+        for n in (1, 2, 3):  # stored in this order: issue 3 is the newest
+            lib.store(small_issue(f"s{n}", [
+                (f"养老新规{n}", "正文没有那个词。" * 5),
+                (f"会议纪要{n}", "会议讨论了多项议题，" * 20 + "其中包括养老。"),
+                (f"江苏养老{n}", "也说到养老。")], number=n, region="江苏" if n != 2 else "上海"))
+        hits = lib.search("养老", limit=None)
+        assert [h.title for h in hits] == [
+            "江苏养老3", "养老新规3", "江苏养老2", "养老新规2", "江苏养老1", "养老新规1",
+            "会议纪要3", "会议纪要2", "会议纪要1"]
+        assert [h.score for h in hits] == [2.0] * 6 + [1.0] * 3
+        # a limit cuts this order, inside the first tier or reaching into the second
+        assert [h.title for h in lib.search("养老", limit=2)] == ["江苏养老3", "养老新规3"]
+        assert [h.title for h in lib.search("养老", limit=7)] == [h.title for h in hits[:7]]
+        # filters keep the order
+        assert [h.title for h in lib.search("养老", Filters(regions=("江苏",)), limit=None)] == [
+            "江苏养老3", "养老新规3", "江苏养老1", "养老新规1", "会议纪要3", "会议纪要1"]
+        # a term checked by substring (runs with punctuation inside) too
+        assert [h.title for h in lib.search("议题，其中", limit=None)] == [
+            "会议纪要3", "会议纪要2", "会议纪要1"]
+        assert [h.title for h in lib.search("养老 -江苏", limit=3)] == [
+            "养老新规3", "养老新规2", "养老新规1"]

@@ -104,18 +104,19 @@ def tsquery(fts: str) -> str:
     return _FTS.sub(one, fts)
 
 
-def _candidates_sql(q: Query, filters: Filters) -> tuple[str, list]:
-    """SQL selecting (article id, -score) of every article that may match, best first."""
+def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
+    """SQL selecting (article id, score) of every article that may match, best first (one
+    tier: ``ts_rank`` over every match)."""
     where, params = filters.sql()
     if q.fts is None:  # nothing to narrow by: every article, newest first, checked in Python
-        return (f"SELECT a.id, 0.0 FROM articles a JOIN issues i ON i.id = a.issue_id "
-                f"WHERE {where} ORDER BY i.date DESC NULLS LAST, i.id DESC, a.seq", params)
+        return [(f"SELECT a.id, 0.0 FROM articles a JOIN issues i ON i.id = a.issue_id "
+                 f"WHERE {where} ORDER BY i.date DESC NULLS LAST, i.id DESC, a.seq", params)]
     tsq = tsquery(q.fts)
     join = "" if filters == NO_FILTERS else (
         f"JOIN articles a ON a.id = f.article_id JOIN issues i ON i.id = a.issue_id AND {where}")
-    return (f"SELECT f.article_id, -ts_rank({RANK_WEIGHTS}, f.doc, ?::tsquery) AS s "
-            f"FROM article_fts f {join} WHERE (f.doc @@ ?::tsquery OR NOT f.exact) "
-            "ORDER BY s, f.article_id", [tsq, *([] if not join else params), tsq])
+    return [(f"SELECT f.article_id, ts_rank({RANK_WEIGHTS}, f.doc, ?::tsquery) AS s "
+             f"FROM article_fts f {join} WHERE (f.doc @@ ?::tsquery OR NOT f.exact) "
+             "ORDER BY s DESC, f.article_id", [tsq, *([] if not join else params), tsq])]
 
 
 def iter_search(conn, query: str, filters: Filters = NO_FILTERS,
