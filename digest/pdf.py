@@ -38,6 +38,7 @@ INLAY_SLACK = 0.75
 # at most this many glyphs.
 INLAY_MAX_GLYPHS = 2
 INLAY_MIN_CODE_POINT = 0x2010  # General Punctuation (‐ – — “ ” …) and beyond
+_INLAY_MIN_CHAR = chr(INLAY_MIN_CODE_POINT)
 # Font names that mean bold: explicit weights and the Hei (黑体) family used for titles.
 BOLD_MARKERS = ("bold", "black", "heavy", "hei", "黑", "zhongsong", "中宋", "xiaobiaosong", "小标宋")
 
@@ -154,7 +155,8 @@ def _read_pypdf(data: bytes, source: str, password: str | None,
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             _unlock(reader, source, password)
-            pages = [_read_page(page) for page in reader.pages]
+            fonts: dict[int, str] = {}  # a font's name by its dictionary, for the whole document
+            pages = [_read_page(page, fonts) for page in reader.pages]
         except (EncryptedError, InputError):
             raise
         except FileNotDecryptedError as exc:
@@ -264,7 +266,9 @@ def _unlock(reader, source: str, password: str | None) -> None:
         raise EncryptedError(f"{source}: the PDF is encrypted; {hint}")
 
 
-def _read_page(page) -> RawPage:
+def _read_page(page, fonts: dict[int, str]) -> RawPage:
+    """The page's lines; ``fonts`` caches font names over the document (pypdf hands over the
+    same resolved font dictionary on every page that uses the font)."""
     runs: list[Run] = []
 
     def visit(text, cm, tm, font_dict, font_size):
@@ -274,7 +278,9 @@ def _read_page(page) -> RawPage:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
-        font = font_dict.get("/BaseFont", "") if font_dict else ""
+        font = fonts.get(id(font_dict))
+        if font is None:
+            font = fonts[id(font_dict)] = font_dict.get("/BaseFont", "") if font_dict else ""
         size = (font_size or 1.0) * (scale or 1.0)
         start = x
         if runs:
@@ -332,9 +338,9 @@ def _inlay(row: list[Run]) -> list[Run]:
     would follow the whole line; filled into the blanks from where they start, in order (over
     several runs where a justified line is cut into many), they read right.
 
-    Such glyphs are runs of them in another font than the line's main one (that of most of its
-    non-ASCII text); their hosts are the runs of the other fonts, punctuation of the main font
-    included.
+    Such glyphs are runs of them in another font family than the line's main one (that of most
+    of its non-ASCII text; subsets of one font are one family); their hosts are the runs of the
+    other fonts, punctuation of the main font included.
     """
     glyphs = [inlay_glyphs(r) for r in row]
     if not any(glyphs):
@@ -342,10 +348,10 @@ def _inlay(row: list[Run]) -> list[Run]:
     fonts: dict[str, float] = {}
     for r, g in zip(row, glyphs):
         if not g:
-            fonts[r.font] = fonts.get(r.font, 0) + _style_weight(r.text)
+            fonts[_family(r.font)] = fonts.get(_family(r.font), 0) + _style_weight(r.text)
     main = max(fonts, key=fonts.__getitem__) if fonts else None
-    inlays = [r for r, g in zip(row, glyphs) if g and r.font != main]
-    kept = [r for r, g in zip(row, glyphs) if not g or r.font == main]
+    inlays = [r for r, g in zip(row, glyphs) if g and _family(r.font) != main]
+    kept = [r for r, g in zip(row, glyphs) if not g or _family(r.font) == main]
     for r in inlays:
         kept += _place([h for h in row if h.font != r.font], r)
     return sorted(kept, key=lambda r: r.x)
@@ -354,6 +360,9 @@ def _inlay(row: list[Run]) -> list[Run]:
 def inlay_glyphs(run: Run) -> bool:
     """Punctuation a fallback font draws (“”, ——): short groups of general or CJK punctuation,
     no letters, digits or ideographs (nor Latin-1 bytes of GBK text not yet re-decoded)."""
+    first = run.text.lstrip()[:1]
+    if not first or first.isalnum() or first < _INLAY_MIN_CHAR:
+        return False  # most runs: at their first character
     groups = run.text.split()
     return (bool(groups) and max(len(g) for g in groups) <= INLAY_MAX_GLYPHS
             and all(not ch.isalnum() and ord(ch) >= INLAY_MIN_CODE_POINT for ch in "".join(groups)))
@@ -413,6 +422,8 @@ def _slots(hosts: list[Run], run: Run) -> list[_Slot]:
     if hosts and hosts[0].x - run.x >= HOLE_MIN * run.size:
         slots.append(_Slot(run.x, None, None))
     for n, host in enumerate(hosts):
+        if host.end < first:
+            continue  # its blanks and the hole after it all lie before the run
         last = n + 1 == len(hosts)
         end = len(host.text.rstrip()) if last else len(host.text)
         offset = 0.0

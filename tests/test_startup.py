@@ -195,3 +195,11 @@ def test_values_the_light_path_leaves_get_typer_errors(lib):
     assert result.exit_code == 2
     result = CliRunner().invoke(app, ["list", "-f", "JSON", "--library", str(lib)])
     assert result.exit_code == 0 and result.output.startswith("[")  # case-insensitive: typer's
+
+
+def test_toc_loads_one_reader_and_no_rich_when_piped():
+    """Reading an issue loads the reader asked for and no other; with stderr not a terminal
+    no progress bar is drawn, so rich is not imported for one either."""
+    pdf = str(REPO / "samples" / "issue-200.pdf")
+    assert loaded_by("toc", pdf, "--json", watch=("rich", "pypdfium2", "jieba")) == []
+    assert loaded_by("toc", pdf, "--reader", "pdfium", watch=("rich", "pypdf", "jieba")) == []

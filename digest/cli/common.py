@@ -181,8 +181,29 @@ def err_console():
     return Console(stderr=True)
 
 
+class _NoBar:
+    """What ``progress`` gives when stderr is no terminal: the bar's calls, doing nothing (and
+    sparing the command rich's import, a tenth of a second)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        return None
+
+    advance = remove_task = update
+
+
 def progress(total: int, description: str):
     """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return _NoBar()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
