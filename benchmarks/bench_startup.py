@@ -3,9 +3,11 @@
 Each command runs as `python -m digest ...` in a fresh interpreter (what the console script
 does), interleaved with `python -c pass` run by run, so load on the machine hits both alike;
 medians and ratios to `python -c pass` are printed. A small library (one text issue) is built
-in a temporary folder for `search`, `list` and `show`. With ``--baseline DIR`` (a checkout of
-another revision: ``git archive REV | tar -x -C DIR``) the same commands of that tree are run
-too, interleaved.
+in a temporary folder for `search`, `list` and `show`, by each tree for itself (library
+schemas differ between revisions). With ``--baseline DIR`` (a checkout of another revision:
+``git archive REV | tar -x -C DIR``) the same commands of that tree are run too, interleaved.
+`digest --help` is answered from the help kept in the user cache folder after its first run
+(digest/cli/fasthelp.py); one untimed run of each tree fills it.
 
     python benchmarks/bench_startup.py [--repeat 15] [--baseline DIR]
 """
@@ -37,17 +39,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--baseline", type=Path)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as lib:
-        subprocess.run([sys.executable, "-m", "digest", "add", str(TEXT_ISSUE), "--library", lib],
-                       cwd=REPO, check=True, capture_output=True)
-        commands = {"--help": ["--help"], "search": ["search", "古镇", "--library", lib],
-                    "list": ["list", "--library", lib], "show": ["show", "1", "--library", lib]}
-        trees = {"": REPO} | ({" (baseline)": args.baseline} if args.baseline else {})
+    trees = {"": REPO} | ({" (baseline)": args.baseline} if args.baseline else {})
+    with tempfile.TemporaryDirectory() as folder:
+        commands = {}
+        for label, tree in trees.items():
+            lib = str(Path(folder) / f"lib{len(commands)}")
+            for argv in (["add", str(TEXT_ISSUE), "--library", lib], ["--help"]):
+                subprocess.run([sys.executable, "-m", "digest", *argv], cwd=tree, check=True,
+                               capture_output=True, env=dict(os.environ, PYTHONPATH=str(tree)))
+            commands[label] = {"--help": ["--help"], "search": ["search", "古镇", "--library", lib],
+                               "list": ["list", "--library", lib],
+                               "show": ["show", "1", "--library", lib]}
         runs: dict[str, list[float]] = {}
         for _ in range(args.repeat):
             runs.setdefault("python -c pass", []).append(timed([sys.executable, "-c", "pass"], REPO))
             for label, tree in trees.items():
-                for name, argv in commands.items():
+                for name, argv in commands[label].items():
                     runs.setdefault(f"digest {name}{label}", []).append(
                         timed([sys.executable, "-m", "digest", *argv], tree))
     base = statistics.median(runs["python -c pass"])
