@@ -2,7 +2,8 @@
 
 Each command runs as `python -m digest ...` in a fresh interpreter (what the console script
 does), interleaved with `python -c pass` run by run, so load on the machine hits both alike;
-medians and ratios to `python -c pass` are printed. A small library (one text issue) is built
+medians and ratios to `python -c pass` are printed, of wall time and of the CPU time of the
+process alone (what load on a shared machine changes least). A small library (one text issue) is built
 in a temporary folder for `search`, `list` and `show`, by each tree for itself (library
 schemas differ between revisions). With ``--baseline DIR`` (a checkout of another revision:
 ``git archive REV | tar -x -C DIR``) the same commands of that tree are run too, interleaved.
@@ -27,11 +28,26 @@ REPO = Path(__file__).resolve().parent.parent
 TEXT_ISSUE = REPO / "tests" / "data" / "other-bulletin.txt"
 
 
-def timed(args: list[str], tree: Path) -> float:
+def tree_env(tree: Path) -> dict[str, str]:
+    """``tree`` first on the path, and bytecode caches written and used as for a user (with
+    PYTHONDONTWRITEBYTECODE set every run would compile digest's modules from source)."""
     env = dict(os.environ, PYTHONPATH=str(tree))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed(args: list[str], tree: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the process alone) of one run."""
+    env = tree_env(tree)
     start = time.perf_counter()
-    subprocess.run(args, cwd=tree, env=env, check=True, capture_output=True)  # cwd: first on path
-    return time.perf_counter() - start
+    with subprocess.Popen(args, cwd=tree, env=env, stdout=subprocess.DEVNULL,  # cwd: first on path
+                          stderr=subprocess.DEVNULL) as child:
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if child.returncode:
+        raise SystemExit(f"{' '.join(args)} (in {tree}) exited with {child.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -44,9 +60,11 @@ def main() -> None:
         commands = {}
         for label, tree in trees.items():
             lib = str(Path(folder) / f"lib{len(commands)}")
-            for argv in (["add", str(TEXT_ISSUE), "--library", lib], ["--help"]):
+            # Untimed: the library, the kept help, and every module's bytecode cache.
+            for argv in (["add", str(TEXT_ISSUE), "--library", lib], ["--help"],
+                         ["search", "古镇", "--library", lib]):
                 subprocess.run([sys.executable, "-m", "digest", *argv], cwd=tree, check=True,
-                               capture_output=True, env=dict(os.environ, PYTHONPATH=str(tree)))
+                               capture_output=True, env=tree_env(tree))
             commands[label] = {"--help": ["--help"], "search": ["search", "古镇", "--library", lib],
                                "list": ["list", "--library", lib],
                                "show": ["show", "1", "--library", lib]}
@@ -57,11 +75,13 @@ def main() -> None:
                 for name, argv in commands[label].items():
                     runs.setdefault(f"digest {name}{label}", []).append(
                         timed([sys.executable, "-m", "digest", *argv], tree))
-    base = statistics.median(runs["python -c pass"])
-    print(f"medians of {args.repeat} interleaved runs; ratio to `python -c pass`")
+    base = [statistics.median(t[i] for t in runs["python -c pass"]) for i in (0, 1)]
+    print(f"medians of {args.repeat} interleaved runs, wall and CPU (user + system) time; ratios "
+          f"to `python -c pass`; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for name, times in runs.items():
-        med = statistics.median(times)
-        print(f"  {name:<28}{med * 1e3:>8.0f} ms {med / base:>7.2f}x")
+        wall, cpu = (statistics.median(t[i] for t in times) for i in (0, 1))
+        print(f"  {name:<28}{wall * 1e3:>8.0f} ms {wall / base[0]:>6.2f}x  cpu {cpu * 1e3:>6.0f} ms "
+              f"{cpu / base[1]:>6.2f}x")
 
 
 if __name__ == "__main__":

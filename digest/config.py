@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import pkgutil
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 
 def data_text(name: str) -> str:
-    return resources.files("digest.data").joinpath(name).read_text("utf-8")
+    """A data file of the package as text. Through the package's loader, so it also reads from
+    a zipped install; not importlib.resources, whose first use imports zipfile and tempfile
+    (a third of `digest search`'s start-up, which reads one table to normalise its query)."""
+    return pkgutil.get_data("digest.data", name).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Layout:
 
 @lru_cache(maxsize=1)
 def layout() -> Layout:
+    import tomllib
+
     raw = tomllib.loads(data_text("layout.toml"))
     para, titles = raw["paragraph"], raw["titles"]
     return Layout(

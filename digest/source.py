@@ -20,7 +20,6 @@ of reading and the structure stage never know which pages were scanned.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -180,6 +179,8 @@ def read_document(path: str | Path, *, password: str | None = None,
     ``progress(done, total)`` is called after each OCR'd page; ``reader`` is the PDF reader
     (pdf.READERS; default: pdf.DEFAULT_READER).
     """
+    import hashlib  # here: its OpenSSL load is a tenth of `digest search`'s start-up
+
     from digest import pages
 
     data, source = read_bytes(path, max_size)

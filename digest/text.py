@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from importlib import resources
+from functools import cache, lru_cache
+
+from digest.config import data_text
 
 # Sentence-final punctuation: a line ending in one of these (optionally followed by closing
 # quotes or brackets) may end a paragraph.
@@ -30,8 +31,17 @@ _SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014-\u2027“”‘’"
-# A space between two CJK characters, or between CJK and CJK punctuation.
-_CJK_SPACE_RE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}]) +(?=[{CJK}{CJK_PUNCT}])")
+# Patterns with CJK classes are compiled on first use: re spends 1-3 ms on each such class
+# (it maps the tens of thousands of code points in a bitmap), and `digest search`, which
+# imports this module only to normalise its query, need not pay ~8 ms for what it never runs.
+
+
+@cache
+def _cjk_space_re() -> re.Pattern:
+    """A space between two CJK characters, or between CJK and CJK punctuation."""
+    return re.compile(f"(?<=[{CJK}{CJK_PUNCT}]) +(?=[{CJK}{CJK_PUNCT}])")
+
+
 # The same, but only where one side is a short run: letter-spacing ("目 录", "第 一 章").
 # Both sides of a title's clause separator are at least this many ideographs long.
 CLAUSE_MIN_CHARS = 4
@@ -53,7 +63,7 @@ def _translation() -> dict[int, str]:
         mapped = unicodedata.normalize("NFKC", chr(cp))
         if mapped != chr(cp):
             table[cp] = mapped
-    for line in resources.files("digest.data").joinpath("radicals.tsv").read_text("utf-8").splitlines():
+    for line in data_text("radicals.tsv").splitlines():
         if line and not line.startswith("#"):
             radical, ideograph = line.split("\t")[:2]
             table[int(radical, 16)] = chr(int(ideograph, 16))
@@ -81,7 +91,7 @@ SIMPLIFIED_RATIO = 10  # and how many times more simplified than traditional one
 @lru_cache(maxsize=1)
 def _variants() -> dict[int, str]:
     table: dict[int, str] = {}
-    for line in resources.files("digest.data").joinpath("variants.tsv").read_text("utf-8").splitlines():
+    for line in data_text("variants.tsv").splitlines():
         if line and not line.startswith("#"):
             variant, simplified = line.split("\t")[:2]
             table[ord(variant)] = simplified
@@ -153,11 +163,13 @@ def tidy_spaces(s: str, *, keep_clause_space: bool = False) -> str:
     """
     s = _SPACE_RE.sub(" ", s).strip()
     if not keep_clause_space:
-        return _CJK_SPACE_RE.sub("", s)
-    return _CJK_SPACE_RE.sub(_space_unless_clause, s)
+        return _cjk_space_re().sub("", s)
+    return _cjk_space_re().sub(_space_unless_clause, s)
 
 
-_CLAUSE_SIDE_RE = re.compile(f"[{CJK}{CJK_PUNCT}]{{{CLAUSE_MIN_CHARS}}}")
+@cache
+def _clause_side_re() -> re.Pattern:
+    return re.compile(f"[{CJK}{CJK_PUNCT}]{{{CLAUSE_MIN_CHARS}}}")
 
 
 def _space_unless_clause(m: re.Match) -> str:
@@ -166,7 +178,7 @@ def _space_unless_clause(m: re.Match) -> str:
     s, start, end = m.string, m.start(), m.end()
     left = s[max(0, start - CLAUSE_MIN_CHARS):start]
     right = s[end:end + CLAUSE_MIN_CHARS]
-    clause = _CLAUSE_SIDE_RE.fullmatch(left) and _CLAUSE_SIDE_RE.fullmatch(right)
+    clause = _clause_side_re().fullmatch(left) and _clause_side_re().fullmatch(right)
     return " " if clause else ""
 
 
@@ -213,12 +225,14 @@ def width(s: str) -> float:
     return len(s) - 0.5 * ascii_chars
 
 
-_IDEOGRAPH_RE = re.compile(f"[{CJK}]")
+@cache
+def _ideograph_re() -> re.Pattern:
+    return re.compile(f"[{CJK}]")
 
 
 def ideographs(s: str) -> int:
     """How many CJK ideographs ``s`` holds."""
-    return len(_IDEOGRAPH_RE.findall(s))
+    return len(_ideograph_re().findall(s))
 
 
 def compact(s: str) -> str:

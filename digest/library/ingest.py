@@ -16,14 +16,10 @@ already stored stay, the one being stored is rolled back by its transaction.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
-import hashlib
-import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -31,6 +27,10 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.models import Issue
+
+# concurrent.futures, multiprocessing, threading and hashlib are imported by the functions that
+# use them: `digest search`, `list` and `show` import this module (through the Library) and
+# would otherwise load logging, pickle and socket with them, a third of their start-up.
 
 
 class Outcome(str, Enum):
@@ -96,6 +96,8 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 def file_sha256(path: Path, max_size: int | None = None) -> str:
     """The file's SHA-256; a FIFO, device or over-large file raises ``InputError`` first."""
+    import hashlib
+
     from digest.source import DEFAULT_MAX_SIZE, check_file
 
     check_file(path, max_size or DEFAULT_MAX_SIZE)
@@ -153,6 +155,9 @@ def _in_order(results: Iterator[tuple[str, object]], order: list[str]):
 
 def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: int | None,
                    ocr: str = "auto", reader: str | None = None):
+    import concurrent.futures as cf
+    import multiprocessing
+
     ctx = multiprocessing.get_context("spawn")  # why not fork or forkserver: module docstring
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
     finished = False
@@ -167,7 +172,7 @@ def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _terminate_workers(pool: cf.ProcessPoolExecutor) -> None:
+def _terminate_workers(pool) -> None:
     for process in list(getattr(pool, "_processes", {}).values()):
         with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone
             process.terminate()
@@ -185,6 +190,8 @@ def _worker_init() -> None:
         _die_with_parent()
     if os.getppid() != parent or parent == 1:  # the parent died before we got here
         os._exit(1)
+    import threading
+
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
