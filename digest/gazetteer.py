@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from digest.errors import UsageError
@@ -106,10 +106,19 @@ class Gazetteer:
         """Every province-level name, abbreviation and grouping word of ``regions``
         (上海, 上海市, 沪 for 上海; 长三角, 三省一市 … for 长三角): words that add nothing as
         keywords of an article already filed under those regions."""
-        wanted = set(regions)
+        by_region = self._names_by_region
+        return frozenset().union(*(by_region.get(r, ()) for r in set(regions)))
+
+    @cached_property
+    def _names_by_region(self) -> dict[str, frozenset[str]]:
+        """For ``names_of``: each region's names, gathered once (every article asks)."""
         kinds = ("province", CROSS, ABBREV_ALONE, ABBREV_RUN, ABBREV_HEAD)
-        return frozenset(n for n, p in self.places.items()
-                         if p.kind in kinds and set(p.regions) & wanted)
+        out: dict[str, set[str]] = {}
+        for n, p in self.places.items():
+            if p.kind in kinds:
+                for r in p.regions:
+                    out.setdefault(r, set()).add(n)
+        return {r: frozenset(names) for r, names in out.items()}
 
     def join_org_names(self, tokens: list[str]) -> list[str]:
         """Tokens with a place glued to the organisation word after it (江苏 银行 → 江苏银行):

@@ -97,9 +97,14 @@ def units() -> frozenset[str]:
 
 def is_candidate(token: str, exclude: frozenset[str] | set[str] = frozenset()) -> bool:
     """Whether ``token`` may be a keyword at all."""
+    return token not in exclude and _keyword_shaped(token)
+
+
+@lru_cache(maxsize=1 << 16)  # an issue's tokens repeat; each is judged once per process
+def _keyword_shaped(token: str) -> bool:
     if len(token) < MIN_CHARS or PUNCT.match(token) or NUMBER.match(token):
         return False
-    if token in stopwords() or token in units() or token in exclude:
+    if token in stopwords() or token in units():
         return False
     return not (_is_quantity(token) or _is_fragment(token))
 

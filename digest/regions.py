@@ -75,10 +75,16 @@ def mentions(tokens: Sequence[str], gaz: Gazetteer | None = None,
     """Every region named in ``tokens``, in order; grouping words count for ``home`` if they
     name it, else for each member of the grouping they name."""
     gaz = gaz or gazetteer.load()
+    seen = _token_memo(gaz)
     found: list[Mention] = []
     previous = None  # kind of the mention on the token before, if any
     for i, tok in enumerate(tokens):
-        place, rest = _place(tok, gaz)  # a whole name first: 沪苏浙皖 is a word, not four
+        if (about := seen.get(tok)) is None:
+            about = seen[tok] = (*_place(tok, gaz), _is_abbrev_token(tok, gaz))
+        place, rest, abbrev_token = about  # a whole name first: 沪苏浙皖 is a word, not four
+        if place is None and not abbrev_token:
+            previous = None  # most tokens name no place
+            continue
         abbrev = [] if place else _abbrev_regions(tokens, i, gaz)
         if place is not None:
             is_home = home is not None and place.kind == gazetteer.CROSS and place.region == home.name
@@ -92,6 +98,20 @@ def mentions(tokens: Sequence[str], gaz: Gazetteer | None = None,
             found += [Mention(r, (i, j), kind) for j, r in enumerate(abbrev)]
         previous = found[-1].kind if found and found[-1].order[0] == i else None
     return found
+
+
+# What each token is, per gazetteer: (place it names or None, rest of the word, made of
+# abbreviations). Looking a token up is most of reading an article's regions, and an issue's
+# tokens repeat (the body is read twice, once before the home grouping is known).
+_MEMO: dict[int, tuple[Gazetteer, dict[str, tuple]]] = {}
+MEMO_MAX_TOKENS = 200_000  # distinct tokens remembered per gazetteer (~20 MB at most)
+
+
+def _token_memo(gaz: Gazetteer) -> dict[str, tuple]:
+    held = _MEMO.get(id(gaz))
+    if held is None or held[0] is not gaz or len(held[1]) > MEMO_MAX_TOKENS:
+        held = _MEMO[id(gaz)] = (gaz, {})
+    return held[1]
 
 
 def _place(token: str, gaz: Gazetteer):

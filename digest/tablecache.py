@@ -111,7 +111,7 @@ class LazyTable(Mapping):
                     return
 
     def get(self, key, default=None):
-        if not self._complete and key:
+        if not self._complete and key and key[:2] not in self._seen:  # seen: its buckets are in
             self.ensure(key[:2])
         return self.data.get(key, default)
 

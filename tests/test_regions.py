@@ -180,3 +180,22 @@ def test_the_22_articles_of_the_seed_text_as_parsed():
 
     issue = parse_text(need(SEED).read_text("utf-8"), SEED.name)
     _check_seed_articles([a for a in issue.articles if a.body])
+
+
+def test_token_lookups_are_remembered_per_gazetteer():
+    from dataclasses import replace
+
+    gaz = gazetteer.load()
+    toks = ["江苏", "出台", "意见", "沪", "苏"]
+    assert [m.region for m in regions.mentions(toks, gaz)] == ["江苏", "上海", "江苏"]
+    other = replace(gaz, places={k: v for k, v in gaz.places.items() if k not in ("江苏", "沪")})
+    assert [m.region for m in regions.mentions(toks, other)] == []
+    assert [m.region for m in regions.mentions(toks, gaz)] == ["江苏", "上海", "江苏"]
+
+
+def test_names_of_regions_are_the_names_whose_places_name_them():
+    gaz = gazetteer.load()
+    kinds = ("province", gazetteer.CROSS, gazetteer.ABBREV_ALONE, gazetteer.ABBREV_RUN, gazetteer.ABBREV_HEAD)
+    for wanted in [{"江苏"}, {"长三角", "上海"}, {"广东", "京津冀", "内蒙古"}, set()]:
+        assert gaz.names_of(wanted) == {n for n, p in gaz.places.items() if p.kind in kinds and set(p.regions) & wanted}
+    assert {"江苏", "苏"} <= gaz.names_of(["江苏"]) and "上海" not in gaz.names_of(["江苏"])
