@@ -27,6 +27,7 @@ parsing), ``digest add --jobs 2`` of the first ``--add`` files into each, the si
 ``Library.search`` median and 95th percentile on each beside the Python scan, in one run.
 
     python benchmarks/bench_library.py [--issues 1000] [--repeat 3] [--trigram] [--keep DIR]
+    python benchmarks/bench_library.py --issues 1000 --add-only [--code DIR]   # add throughput only
     python benchmarks/bench_library.py --library postgresql [--issues 1000] [--add 100]
 """
 
@@ -92,6 +93,17 @@ def generate(folder: Path, count: int) -> list[Path]:
 def run_digest(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "digest", *args], env=ENV, capture_output=True,
                           text=True, check=False)
+
+
+def parse_only(texts: Path, count: int) -> float:
+    """The floor under `add`: one process parsing every text (no enrichment, no store)."""
+    code = ("import sys; from pathlib import Path; from digest.issue import parse_issue\n"
+            "for p in sorted(Path(sys.argv[1]).glob('*.txt')): parse_issue(p)")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(texts)], env=ENV, check=True)
+    elapsed = time.perf_counter() - start
+    print(f"parse only (1 process): {count} issues in {elapsed:.1f} s = {count / elapsed:.1f} issues/s")
+    return count / elapsed
 
 
 def add(texts: Path, library: Path, jobs: int, count: int) -> float:
@@ -305,7 +317,13 @@ def main() -> None:
                         "throw-away server: compare PostgreSQL with SQLite")
     parser.add_argument("--add", type=int, default=100,
                         help="with PostgreSQL: files for the `digest add` comparison")
+    parser.add_argument("--add-only", action="store_true",
+                        help="only add throughput: parse-only floor, then add --jobs 1 and 2")
+    parser.add_argument("--code", type=Path, help="run the digest code of this checkout "
+                        "(e.g. a `git archive` of another revision; default: this one)")
     args = parser.parse_args()
+    if args.code:
+        ENV["PYTHONPATH"] = str(args.code.resolve())
     if args.library and args.library.startswith("postgres"):
         compare_postgres(args.library, args.issues, args.add, args.repeat)
         return
@@ -319,8 +337,13 @@ def main() -> None:
         start = time.perf_counter()
         generate(folder / "texts", args.issues)
         print(f"generated {args.issues} text issues in {time.perf_counter() - start:.1f} s")
+        if args.add_only:
+            parse_only(folder / "texts", args.issues)
         add(folder / "texts", folder / "lib1", 1, args.issues)
         add(folder / "texts", folder / "lib2", 2, args.issues)
+        if args.add_only:
+            print("load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+            return
         sizes(folder / "lib2")
         search_benchmark(folder / "lib2", args.repeat)
         if args.trigram:
