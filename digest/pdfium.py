@@ -8,8 +8,11 @@ base name (without a subset prefix: /UMingCN-0 where pypdf says /AAAAAA+UMingCN-
 Where the two readers differ: a run that continues a line without moving the pen (after a font
 switch, say). pypdf reports the line's start again and pdf.py places the run at the *estimated*
 end of the previous one (one em an ideograph, half for ASCII), so the two touch; PDFium knows
-the true position. A run on the previous run's baseline that starts within ``GAP_SPACE`` of
-that estimated end is placed there too, as pdf.py does; but on justified lines (TJ offsets
+the true position. A run on the previous run's baseline that starts at most ``GAP_SPACE``
+after that estimated end is placed there too, as pdf.py does (one that starts before it keeps
+its true place: where glyphs narrower than the estimate are drawn one by one, "-4,648,986.52",
+moving each to the previous estimated end drifted them right until a glyph at its true place
+sorted before them: "-4,648,9865.2"); but on justified lines (TJ offsets
 spread the glyphs) the true position can be further, and the line gets a space pypdf's does
 not: "人民币 6 亿元" for pypdf's "人民币6 亿元". On the committed samples the rebuilt TOC, the
 masthead and every article's title, section and pages are the same with both readers; bodies
@@ -76,7 +79,7 @@ def _read_page(page) -> RawPage:
             start = x
             if runs:
                 last = runs[-1]
-                if abs(last.y - y) < 1e-3 and abs(x - last.end) < GAP_SPACE * size:
+                if abs(last.y - y) < 1e-3 and 0 <= x - last.end < GAP_SPACE * size:
                     start = last.end  # continues the previous run: see the module docstring
             runs.append(Run(start, y, size or 1.0, font, text, reported_x=x))
     finally:
