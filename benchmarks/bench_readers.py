@@ -6,16 +6,27 @@ For each PDF, in turn and interleaved run by run (so load elsewhere hits all ali
   pypdf     python -m digest toc PDF --reader pypdf
   pdfium    python -m digest toc PDF --reader pdfium   (needs digest[fast])
 
+and, with ``--before DIR`` (a checkout of an earlier digest, e.g. ``git worktree add`` or
+``git archive REV | tar -x -C DIR``), the same two commands run from DIR as ``before-pypdf``
+and ``before-pdfium``: before and after ratios from the same run.
+
 Medians of --repeat runs and ratios to the baseline. Besides the committed samples, a
 500-page issue is generated (the sample's pages appended 20 times) into a temporary folder.
-Goals (issue 13): pypdf ≤ 1.1x extract, pdfium ≤ 0.5x extract.
+Goals (issue 13): pypdf <= 1.1x extract, pdfium <= 0.5x extract.
 
-    python benchmarks/bench_readers.py [--repeat 5] [--big-repeat 3] [--no-big]
+Each digest tree is byte-compiled first (``compileall``), as pip does when it installs a
+package: with PYTHONDONTWRITEBYTECODE set, an editable checkout would otherwise compile its
+modules from source on every run, a cost no installed digest pays (pypdf, the baseline, is
+installed compiled).
+
+    python benchmarks/bench_readers.py [--repeat 5] [--big-repeat 3] [--no-big] [--before DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import os
 import statistics
 import subprocess
 import sys
@@ -29,18 +40,22 @@ EXTRACT = ("import sys; from pypdf import PdfReader; "
            "''.join(p.extract_text() for p in PdfReader(sys.argv[1]).pages)")
 
 
-def commands(pdf: Path) -> dict[str, list[str]]:
-    return {"extract": [sys.executable, "-c", EXTRACT, str(pdf)],
-            "pypdf": [sys.executable, "-m", "digest", "toc", str(pdf), "--reader", "pypdf"],
-            "pdfium": [sys.executable, "-m", "digest", "toc", str(pdf), "--reader", "pdfium"]}
+def commands(pdf: Path, before: Path | None) -> dict[str, tuple[list[str], Path]]:
+    toc = [sys.executable, "-m", "digest", "toc", str(pdf), "--reader"]
+    runs = {"extract": ([sys.executable, "-c", EXTRACT, str(pdf)], REPO),
+            "pypdf": ([*toc, "pypdf"], REPO), "pdfium": ([*toc, "pdfium"], REPO)}
+    if before is not None:
+        runs |= {"before-pypdf": ([*toc, "pypdf"], before), "before-pdfium": ([*toc, "pdfium"], before)}
+    return runs
 
 
-def measure(pdf: Path, repeat: int) -> dict[str, float]:
+def measure(pdf: Path, repeat: int, before: Path | None) -> dict[str, float]:
     runs: dict[str, list[float]] = {}
     for _ in range(repeat):
-        for name, argv in commands(pdf).items():
+        for name, (argv, tree) in commands(pdf, before).items():
+            env = dict(os.environ, PYTHONPATH=str(tree))  # `-m digest` from that tree
             start = time.perf_counter()
-            subprocess.run(argv, check=True, capture_output=True, cwd=REPO)
+            subprocess.run(argv, check=True, capture_output=True, cwd=tree, env=env)
             runs.setdefault(name, []).append(time.perf_counter() - start)
     return {name: statistics.median(times) for name, times in runs.items()}
 
@@ -58,8 +73,8 @@ def big_issue(folder: Path, copies: int = 20) -> Path:
 
 def report(pdf: Path, med: dict[str, float]) -> None:
     base = med["extract"]
-    print(f"{pdf.name:<28}" + "".join(f"{name} {t * 1e3:>7.0f} ms {t / base:>5.2f}x   "
-                                      for name, t in med.items()))
+    print(f"{pdf.name:<24}" + "".join(f"{name} {t * 1e3:>6.0f} ms {t / base:>4.2f}x  "
+                                      for name, t in med.items()), flush=True)
 
 
 def main() -> None:
@@ -67,14 +82,20 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--big-repeat", type=int, default=3)
     ap.add_argument("--no-big", action="store_true")
+    ap.add_argument("--before", type=Path, help="an earlier digest checkout, measured beside")
     args = ap.parse_args()
-    print("medians of interleaved whole-process runs; ratios to pypdf's bare extraction")
+    for tree in (REPO, args.before):
+        if tree is not None:
+            compileall.compile_dir(tree / "digest", quiet=1)
+    print(f"medians of interleaved whole-process runs; ratios to pypdf's bare extraction; "
+          f"load average {os.getloadavg()[0]:.1f}")
     for pdf in sorted((REPO / "samples").glob("*.pdf")):
-        report(pdf, measure(pdf, args.repeat))
+        report(pdf, measure(pdf, args.repeat, args.before))
     if not args.no_big:
         with tempfile.TemporaryDirectory() as tmp:
             pdf = big_issue(Path(tmp))
-            report(pdf, measure(pdf, args.big_repeat))
+            report(pdf, measure(pdf, args.big_repeat, args.before))
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
