@@ -11,7 +11,7 @@ stderr), and its module-level API shares one global tokenizer. So:
 - every multi-character name of the gazetteer is added as a user word, so 临港新片区 and
   苏州工业园区 come out as one token each;
 - the resulting prefix dictionary, and jieba's IDF table, are not rebuilt by each process: they
-  are kept in the user cache folder (``platformdirs.user_cache_dir("digest")``) in a form that
+  are kept in the user cache folder (``digest.usercache.folder()``) in a form that
   loads only the part the texts at hand need (tablecache.py), rebuilt when jieba, its data files
   or the gazetteer change. jieba's own cache (a marshal dump) took 1.5 s to load.
 """
@@ -43,9 +43,9 @@ _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 
 def cache_dir() -> Path | None:
     """The user cache folder for jieba's prefix dictionary, or None if it cannot be created."""
-    import platformdirs
+    from digest import usercache
 
-    path = Path(platformdirs.user_cache_dir("digest"))
+    path = Path(usercache.folder())
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:

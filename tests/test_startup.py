@@ -18,6 +18,7 @@ import pytest
 import typer
 from conftest import REPO
 
+from digest import usercache
 from digest.cli import COMMANDS, app, fasthelp
 from digest.cli.plain_values import _UNHANDLED, plain_converter
 
@@ -146,16 +147,16 @@ def test_help_key_follows_the_source(monkeypatch):
     assert fasthelp._key(80) != key
 
 
-def test_cache_folder_is_platformdirs_folder(monkeypatch, tmp_path):
+def test_user_cache_folder_is_platformdirs_folder(monkeypatch, tmp_path):
     if not sys.platform.startswith("linux"):
         pytest.skip("XDG_CACHE_HOME steers platformdirs on Linux only")
     import platformdirs
 
     for value in (str(tmp_path), "", "  "):
         monkeypatch.setenv("XDG_CACHE_HOME", value)
-        assert fasthelp.cache_folder() == platformdirs.user_cache_dir("digest")
+        assert usercache.folder() == platformdirs.user_cache_dir("digest")
     monkeypatch.delenv("XDG_CACHE_HOME")
-    assert fasthelp.cache_folder() == platformdirs.user_cache_dir("digest")
+    assert usercache.folder() == platformdirs.user_cache_dir("digest")
 
 
 def plain_params():

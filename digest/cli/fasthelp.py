@@ -22,6 +22,8 @@ import contextlib
 import os
 import sys
 
+from digest import usercache
+
 HELP_ARGS = ([], ["--help"])  # `digest` alone prints the same help, to stderr, exit 2
 NO_ARGS_EXIT = 2  # click's NoArgsIsHelpError is a usage error
 
@@ -90,25 +92,12 @@ def render() -> str:
         return ctx.get_help()
 
 
-def cache_folder() -> str:
-    """The user cache folder of digest: platformdirs' answer, computed without importing it on
-    Linux and the BSDs (it costs a fifth of the interpreter's start-up)."""
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        base = os.environ.get("XDG_CACHE_HOME", "")
-        if not base.strip():
-            base = os.path.expanduser("~/.cache")
-        return os.path.join(base, "digest")
-    import platformdirs
-
-    return platformdirs.user_cache_dir("digest")
-
-
 def _cache_file() -> tuple[str | None, str]:
     import shutil
 
     columns = shutil.get_terminal_size().columns  # what click's formatter reads
     try:
-        return os.path.join(cache_folder(), f"help-{columns}.txt"), _key(columns)
+        return os.path.join(usercache.folder(), f"help-{columns}.txt"), _key(columns)
     except (OSError, ValueError, ImportError):
         return None, ""
 
