@@ -10,7 +10,9 @@ and, with ``--before DIR`` (a checkout of an earlier digest, e.g. ``git worktree
 ``git archive REV | tar -x -C DIR``), the same two commands run from DIR as ``before-pypdf``
 and ``before-pdfium``: before and after ratios from the same run.
 
-Medians of --repeat runs and ratios to the baseline. Besides the committed samples, a
+Medians of --repeat runs and ratios to the baseline, in wall time and in CPU time (user +
+system of the process: on a loaded machine wall time waits for the CPU, CPU time much less
+so). Besides the committed samples, a
 500-page issue is generated (the sample's pages appended 20 times) into a temporary folder.
 Goals (issue 13): pypdf <= 1.1x extract, pdfium <= 0.5x extract.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,15 +52,22 @@ def commands(pdf: Path, before: Path | None) -> dict[str, tuple[list[str], Path]
     return runs
 
 
-def measure(pdf: Path, repeat: int, before: Path | None) -> dict[str, float]:
-    runs: dict[str, list[float]] = {}
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(pdf: Path, repeat: int, before: Path | None) -> dict[str, tuple[float, float]]:
+    """(median wall time, median CPU time) of each command."""
+    runs: dict[str, list[tuple[float, float]]] = {}
     for _ in range(repeat):
         for name, (argv, tree) in commands(pdf, before).items():
             env = dict(os.environ, PYTHONPATH=str(tree))  # `-m digest` from that tree
-            start = time.perf_counter()
+            cpu, start = _children_cpu(), time.perf_counter()
             subprocess.run(argv, check=True, capture_output=True, cwd=tree, env=env)
-            runs.setdefault(name, []).append(time.perf_counter() - start)
-    return {name: statistics.median(times) for name, times in runs.items()}
+            runs.setdefault(name, []).append((time.perf_counter() - start, _children_cpu() - cpu))
+    return {name: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+            for name, got in runs.items()}
 
 
 def big_issue(folder: Path, copies: int = 20) -> Path:
@@ -71,10 +81,12 @@ def big_issue(folder: Path, copies: int = 20) -> Path:
     return path
 
 
-def report(pdf: Path, med: dict[str, float]) -> None:
-    base = med["extract"]
-    print(f"{pdf.name:<24}" + "".join(f"{name} {t * 1e3:>6.0f} ms {t / base:>4.2f}x  "
-                                      for name, t in med.items()), flush=True)
+def report(pdf: Path, med: dict[str, tuple[float, float]]) -> None:
+    wall, cpu = med["extract"]
+    print(pdf.name)
+    for name, (w, c) in med.items():
+        print(f"  {name:<14} wall {w * 1e3:>7.0f} ms {w / wall:>5.2f}x   "
+              f"cpu {c * 1e3:>7.0f} ms {c / cpu:>5.2f}x", flush=True)
 
 
 def main() -> None:
