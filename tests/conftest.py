@@ -50,6 +50,8 @@ def pg_server():
     bindir = server.find_bin()
     if bindir is None:
         pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    if (reason := server.cannot_run_as()) is not None:
+        pytest.skip(reason)
     pytest.importorskip("psycopg", reason="psycopg is not installed: pip install 'digest[postgres]'")
     running = server.PgServer(bindir).start()
     yield running

@@ -32,6 +32,22 @@ def find_bin() -> Path | None:
     return None
 
 
+def cannot_run_as() -> str | None:
+    """Why the server cannot be started by this user, or None: as root, PostgreSQL must run as
+    the ``postgres`` user (which its packages create) through ``runuser``."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        pwd.getpwnam(SUPERUSER)
+    except KeyError:
+        return f"running as root and there is no {SUPERUSER!r} user to run PostgreSQL as"
+    if shutil.which("runuser") is None:
+        return "running as root and runuser (util-linux) is not installed"
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
