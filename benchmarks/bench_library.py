@@ -138,6 +138,7 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def search_benchmark(library: Path, repeat: int) -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} at the start (2 cores)")
     conn = sqlite3.connect(library / "library.db")
     texts = conn.execute("SELECT title, body FROM articles WHERE body != ''").fetchall()
     lib = Library(library, create=False)
@@ -162,6 +163,7 @@ def search_benchmark(library: Path, repeat: int) -> None:
         lambda q: run_digest("search", q, "--library", str(library)), 1), unit=1.0)
     print(f"  `digest search` loads heavy modules: {heavy_modules(library)}")
     all_hits(library, max(QUERIES, key=lambda q: scan[q]))
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 MAX_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "

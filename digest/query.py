@@ -38,6 +38,7 @@ _LEX = re.compile(r'\s+|-?"[^"]*"?|-?\(|\)|[^\s()"]+')
 SNIPPET_BEFORE = 20  # characters of context before the first match: enough to read the clause
 SNIPPET_LENGTH = 80  # characters in a snippet: about two lines of a terminal table cell
 ELLIPSIS = "…"
+_ASCII_LETTER = re.compile("[a-z]")  # in a folded term: the text must be folded to find it
 
 
 _ASCII_LOWER_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
@@ -349,7 +350,8 @@ class Snippet:
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Snippet:
     """A window of ``text`` around the first occurrence of any term, matches marked."""
     flat = text.replace("\n", " ")  # one character for one: offsets stay valid
-    folded = fold(flat)
+    # Terms are folded; only a term with an ASCII letter needs the text folded to be found.
+    folded = fold(flat) if any(_ASCII_LETTER.search(t) for t in terms) else flat
     found = [i for i in (folded.find(t) for t in terms if t) if i >= 0]
     start = max(0, min(found) - SNIPPET_BEFORE) if found else 0
     window = flat[start:start + length]

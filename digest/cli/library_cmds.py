@@ -347,9 +347,13 @@ def _indented_json(record: dict) -> str:
         text = json.dumps(v, ensure_ascii=False, indent=2, default=str)
         return "\n".join(("    " + ln) if i else ln for i, ln in enumerate(text.splitlines()))
 
+    from json.encoder import encode_basestring
+
     lines = []
     for k, v in record.items():
-        if isinstance(v, (list, tuple)) and v:
+        if type(v) is str:  # most values: encoded at once, in C
+            value = encode_basestring(v)
+        elif isinstance(v, (list, tuple)) and v:
             items = [_json_scalar(x) for x in v]
             value = nested(v) if None in items else \
                 "[\n" + ",\n".join(f"      {x}" for x in items) + "\n    ]"
@@ -357,8 +361,12 @@ def _indented_json(record: dict) -> str:
             value = _json_scalar(v)
             if value is None:
                 value = nested(v)
-        lines.append(f"    {_json_scalar(str(k))}: {value}")
+        key = _JSON_KEYS.get(k) or _JSON_KEYS.setdefault(k, f"    {_json_scalar(str(k))}: ")
+        lines.append(key + value)
     return "  {\n" + ",\n".join(lines) + "\n  }" if lines else "  {}"
+
+
+_JSON_KEYS: dict = {}  # a record's key → its JSON and indent: the same few keys in every hit
 
 
 def _json_scalar(v) -> str | None:
