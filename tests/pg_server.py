@@ -3,8 +3,9 @@
 ``PgServer.start()`` runs ``initdb`` into a temporary folder and ``pg_ctl start`` on a free port
 of 127.0.0.1 (trust authentication: only local connections, only for the test run), as the
 ``postgres`` user when we are root (PostgreSQL refuses to run as root). ``url(name)`` creates a
-fresh database; ``stop()`` stops the server and deletes the folder. ``find_bin`` returns None
-where PostgreSQL's server binaries are not installed: the caller skips with a reason.
+fresh database; ``stop()`` stops the server and deletes the folder (a watcher does both if the
+process that started it dies first). ``find_bin`` returns None where PostgreSQL's server
+binaries are not installed: the caller skips with a reason.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 START_TIMEOUT_S = 60  # pg_ctl -w waits this long for the server to accept connections
 SUPERUSER = "postgres"
+WATCH_S = 5  # how often the watcher checks that the process that started the server is alive
 
 
 def find_bin() -> Path | None:
@@ -80,7 +82,18 @@ class PgServer:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l",
                   str(self.folder / "log"), "-o", options, "-w", "-t", str(START_TIMEOUT_S),
                   "start")
+        self._watch()
         return self
+
+    def _watch(self) -> None:
+        """A detached shell that stops the server and deletes its folder once this process has
+        gone, however it went (a test run killed by a timeout never reaches ``stop``)."""
+        stop = " ".join([*self._as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data),
+                         "-m", "immediate", "stop"])
+        script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep {WATCH_S}; done; "
+                  f"if [ -d {self.data} ]; then {stop} >/dev/null 2>&1; rm -rf {self.folder}; fi")
+        subprocess.Popen(["sh", "-c", script], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     @property
     def base_url(self) -> str:
