@@ -199,7 +199,7 @@ def _write(folder: Path, issues) -> list[Path]:
 def test_eight_concurrent_adds_of_overlapping_sets_store_each_issue_once(pg_url, tmp_path):
     """Each process adds its own files and its neighbour's (the same bytes, so UNIQUE sha256
     decides) plus a re-dated copy of a shared issue (other bytes, the same content: the
-    advisory lock on its key decides)."""
+    advisory lock on its key decides); a reader meanwhile never sees half an issue."""
     import psycopg
 
     numbers = range(1, 17)
@@ -216,7 +216,15 @@ def test_eight_concurrent_adds_of_overlapping_sets_store_each_issue_once(pg_url,
         [sys.executable, "-m", "digest", "-q", "add", "--library", pg_url, str(copies[k]),
          *map(str, files[2 * k:2 * k + 4])], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True) for k in range(8)]
+    seen = set()  # counts of articles per stored issue, as a reader saw them meanwhile
+    with psycopg.connect(pg_url, autocommit=True) as reader:
+        while any(p.poll() is None for p in procs):
+            if reader.execute("SELECT to_regclass('issues')").fetchone()[0] is not None:
+                seen |= {n for (n,) in reader.execute(
+                    "SELECT count(a.id) FROM issues i LEFT JOIN articles a ON a.issue_id = i.id "
+                    "GROUP BY i.id")}
     results = [(p.wait(timeout=WAIT_S), p.stderr.read()) for p in procs]
+    assert seen <= {22}, seen  # never half an issue
     assert [code for code, _ in results] == [0] * 8, results
     with psycopg.connect(pg_url) as conn:
         stored = conn.execute(
