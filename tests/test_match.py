@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 import match_reference
 import pytest
@@ -17,33 +16,17 @@ from conftest import REPO, SAMPLES, SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import digest.issue
 from digest import align as align_module
 from digest.candidates import SpanFilter
 from digest.match import MATCH_MIN, match_titles
 from digest.models import Line, TocEntry
 
 sys.path.insert(0, str(REPO / "benchmarks"))
+import bench_match  # the large case and the parser spy are the benchmark's
 
 CASES = sorted(SAMPLES.glob("*.pdf")) + sorted(SAMPLES.glob("*.txt")) + sorted(
     (REPO / "tests" / "data" / "layouts").glob("*.pdf")) + [
     REPO / "tests" / "data" / "other-bulletin.txt", REPO / "tests" / "data" / "jingjinji-bulletin.txt", SEED]
-
-
-def calls(path: Path) -> list[tuple]:
-    """The (entries, lines, start) the parser hands to the matcher for ``path``."""
-    seen = []
-
-    def spy(entries, lines, start):
-        seen.append((entries, lines, start))
-        return match_titles(entries, lines, start)
-
-    digest.issue.match_titles = spy
-    try:
-        digest.issue.parse_issue(path)
-    finally:
-        digest.issue.match_titles = match_titles
-    return seen
 
 
 def same(entries, lines, start=0):
@@ -56,7 +39,7 @@ def same(entries, lines, start=0):
 def test_identical_on_every_committed_issue(path):
     if not path.exists():
         pytest.skip(f"{path} is not here (../shared is absent)")
-    seen = calls(path)
+    seen = bench_match.captured(path)
     assert seen
     for entries, lines, start in seen:
         same(entries, lines, start)
@@ -65,8 +48,6 @@ def test_identical_on_every_committed_issue(path):
 
 
 def test_large_generated_issue_gives_the_known_titles():
-    import bench_match
-
     entries, lines, start, known = bench_match.large_case(4)
     assert len(entries) == 88
     got = same(entries, lines, start)
