@@ -99,20 +99,29 @@ def parse_only(texts: Path, count: int) -> float:
     """The floor under `add`: one process parsing every text (no enrichment, no store)."""
     code = ("import sys; from pathlib import Path; from digest.issue import parse_issue\n"
             "for p in sorted(Path(sys.argv[1]).glob('*.txt')): parse_issue(p)")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run([sys.executable, "-c", code, str(texts)], env=ENV, check=True)
-    elapsed = time.perf_counter() - start
-    print(f"parse only (1 process): {count} issues in {elapsed:.1f} s = {count / elapsed:.1f} issues/s")
+    elapsed, cpu = time.perf_counter() - start, _children_cpu() - cpu
+    print(f"parse only (1 process): {count} issues in {elapsed:.1f} s = {count / elapsed:.1f} issues/s"
+          f"   CPU {1000 * cpu / count:.0f} ms per issue")
     return count / elapsed
 
 
+def _children_cpu() -> float:
+    """CPU seconds of finished child processes (and theirs): what a command cost whatever the load."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def add(texts: Path, library: Path, jobs: int, count: int) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     result = run_digest("-q", "add", str(texts), "--jobs", str(jobs), "--library", str(library))
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _children_cpu() - cpu
     assert result.returncode == 0, result.stderr
     print(f"add --jobs {jobs}: {count} issues in {elapsed:.1f} s = {count / elapsed:.1f} issues/s"
-          f"   [{result.stdout.strip()}]")
+          f"   CPU {1000 * cpu / count:.0f} ms per issue (all processes)   [{result.stdout.strip()}]")
     return count / elapsed
 
 
