@@ -5,6 +5,7 @@ is done where the data is: each term's candidates come from the bigram index (th
 phrase as ``digest search``), the exact substring test runs in SQL on those candidates only
 (``Query.sql``: ``instr`` over ASCII-folded title and body, which is what ``Query.matches``
 does in Python), and ``GROUP BY`` does the counting. No article text is loaded into Python.
+A PostgreSQL library runs the same SQL, with the few phrases that differ from its ``Dialect``.
 
 Periods are calendar months, quarters or years of the issue's date. A period inside the span of
 the data that holds no issue at all is a *gap*: its count is unknown, not zero, and is shown as
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -128,12 +129,30 @@ class Rising:
 
 
 @dataclass(frozen=True)
+class Dialect:
+    """What the counting SQL says differently on PostgreSQL (``digest.library.pg_search``
+    builds that one; ``pg.pg_sql`` maps the rest: ``?``, ``instr``)."""
+
+    counts_table: bool  # ``issue_regions`` holds the totals; else the articles are counted
+    keywords: str  # a FROM item of each stored keyword of ``a`` as ``k.value``
+    title: str  # the columns the exact check (``Query.sql``) reads
+    body: str
+    flag: str  # a condition ({}) as a number that ``sum`` adds
+    # q → (condition over ``a``, params): the index's candidates, every one checked by
+    # ``Query.sql``; None: SQLite's FTS5, whose exact phrases decide alone (``Query.exact``).
+    narrowing: Callable | None = None
+
+
+SQLITE = Dialect(True, "json_each(a.keywords) k", "a.title", "a.body", "{}")
+
+
+@dataclass(frozen=True)
 class Scope:
     """Which issues and articles are counted: SQL conditions over ``i`` and ``a`` with params."""
 
-    issue_where: str = "1"
+    issue_where: str = "TRUE"
     issue_params: tuple = ()
-    article_where: str = "1"
+    article_where: str = "TRUE"
     article_params: tuple = ()
     by_region_only: bool = True  # article_where tests the region alone (no section)
 
@@ -175,7 +194,8 @@ def _label(year: int, month: int, by: Period) -> str:
 
 
 def count_terms(conn: sqlite3.Connection, terms: Iterable[str], *, by: Period | None = None,
-                by_region: bool = False, scope: Scope = Scope()) -> Trends:
+                by_region: bool = False, scope: Scope = Scope(),
+                dialect: Dialect = SQLITE) -> Trends:
     """Count, for each term (``digest search`` syntax), the matching articles per period.
 
     Raises ``QueryError`` for a term that cannot be parsed.
@@ -192,8 +212,9 @@ def count_terms(conn: sqlite3.Connection, terms: Iterable[str], *, by: Period | 
     issues = dict(conn.execute(
         f"SELECT {_PERIOD_SQL[by]}, count(*) FROM issues i WHERE i.date IS NOT NULL AND "
         f"{scope.issue_where} GROUP BY 1", scope.issue_params).fetchall())
-    totals = _per_period(_articles_per_period(conn, by, scope, by_region))
-    per_term = [_per_period(_matches_per_period(conn, q, by, scope, by_region)) for q in queries]
+    totals = _per_period(_articles_per_period(conn, by, scope, by_region, dialect))
+    per_term = [_per_period(_matches_per_period(conn, q, by, scope, by_region, dialect))
+                for q in queries]
     regions = _regions(totals, by_region)
     periods = tuple(PeriodInfo(p, issues.get(p, 0), sum(totals.get((p, r), 0) for r in regions))
                     for p in labels)
@@ -231,10 +252,10 @@ def _grouped(by: Period, by_region: bool) -> tuple[str, str]:
             "1, 2" if by_region else "1")
 
 
-def _articles_per_period(conn, by: Period, scope: Scope, by_region: bool):
+def _articles_per_period(conn, by: Period, scope: Scope, by_region: bool, dialect: Dialect):
     keys, group = _grouped(by, by_region)
     params = (*scope.issue_params, *scope.article_params)
-    if not scope.by_region_only:  # a section filter: count the articles themselves
+    if not scope.by_region_only or not dialect.counts_table:  # count the articles themselves
         return conn.execute(
             f"SELECT {keys}, count(*) FROM articles a {_dated(scope)} "
             f"WHERE a.body != '' AND {scope.article_where} GROUP BY {group}", params)
@@ -242,13 +263,18 @@ def _articles_per_period(conn, by: Period, scope: Scope, by_region: bool):
                         f"WHERE {scope.article_where} GROUP BY {group}", params)
 
 
-def _matches_per_period(conn, q: Query, by: Period, scope: Scope, by_region: bool):
+def _matches_per_period(conn, q: Query, by: Period, scope: Scope, by_region: bool,
+                        dialect: Dialect):
     """(period, region, n) of the articles matching ``q``: the index finds them; ``instr``
-    decides for the terms whose phrase is not exact by itself (``Query.exact``)."""
+    decides for the terms whose phrase is not exact by itself (``Query.exact``), and for every
+    term where the index's candidates are not exact (``Dialect.narrowing``)."""
     keys, group = _grouped(by, by_region)
-    exact, exact_params = q.sql("a.title", "a.body", narrowed=True)
+    exact, exact_params = q.sql(dialect.title, dialect.body, narrowed=dialect.narrowing is None)
     if q.fts is None:
         source, narrow, narrow_params = "articles a", "a.body != ''", []
+    elif dialect.narrowing is not None:
+        cond, narrow_params = dialect.narrowing(q)
+        source, narrow = "articles a", f"a.body != '' AND {cond}"
     else:  # only articles with a body are in the index
         source = "articles a INDEXED BY articles_keys"  # id → issue, region; the planner
         # would rather read the table's own rows, which hold the bodies
@@ -274,12 +300,14 @@ _ARTICLES = ("FROM articles a JOIN issues i ON i.id = a.issue_id "
 
 
 def rising(conn: sqlite3.Connection, *, by: Period | None = None, scope: Scope = Scope(),
-           min_support: int = MIN_SUPPORT, limit: int = 20) -> tuple[str | None, list[Rising]]:
+           min_support: int = MIN_SUPPORT, limit: int = 20,
+           dialect: Dialect = SQLITE) -> tuple[str | None, list[Rising]]:
     """Keywords ranked by how much their share of articles grew in the latest period.
 
     Returns the latest period's label and the ranked keywords (growth in percentage points,
     largest first; ties by latest count, then keyword). Keywords are the ones stored with each
-    article (``digest add`` computes them), counted with SQLite's ``json_each``.
+    article (``digest add`` computes them), counted with SQLite's ``json_each`` (or the
+    dialect's ``keywords``).
     """
     bounds = span(conn, scope)
     if bounds is None:
@@ -289,25 +317,27 @@ def rising(conn: sqlite3.Connection, *, by: Period | None = None, scope: Scope =
     params = (*scope.issue_params, *scope.article_params)
     where = f"{_ARTICLES} AND {scope.issue_where} AND {scope.article_where}"
     is_latest = f"({_PERIOD_SQL[by]} = ?)"
+    yes, no = dialect.flag.format(is_latest), dialect.flag.format(f"NOT {is_latest}")
     n_latest, n_before = conn.execute(
-        f"SELECT coalesce(sum({is_latest}), 0), coalesce(sum(NOT {is_latest}), 0) {where}",
+        f"SELECT coalesce(sum({yes}), 0), coalesce(sum({no}), 0) {where}",
         (latest, latest, *params)).fetchone()
     rows = conn.execute(
-        f"SELECT k.value, sum({is_latest}) AS l, sum(NOT {is_latest}) AS b "
-        f"FROM articles a JOIN issues i ON i.id = a.issue_id, json_each(a.keywords) k "
+        f"SELECT k.value, sum({yes}) AS l, sum({no}) AS b "
+        f"FROM articles a JOIN issues i ON i.id = a.issue_id, {dialect.keywords} "
         f"WHERE a.body != '' AND i.date IS NOT NULL AND {scope.issue_where} AND "
-        f"{scope.article_where} GROUP BY k.value HAVING l >= ?",
-        (latest, latest, *params, min_support)).fetchall()
+        f"{scope.article_where} GROUP BY k.value HAVING sum({yes}) >= ?",
+        (latest, latest, *params, latest, min_support)).fetchall()
     found = [Rising(k, latest_n, n_latest, before_n, n_before, "") for k, latest_n, before_n in rows]
     found = [r for r in found if r.growth > 0]
     found.sort(key=lambda r: (-r.growth, -r.latest, r.keyword))
-    return latest, [_with_example(conn, r, by, latest, scope) for r in found[:limit]]
+    return latest, [_with_example(conn, r, by, latest, scope, dialect) for r in found[:limit]]
 
 
-def _with_example(conn, r: Rising, by: Period, latest: str, scope: Scope) -> Rising:
+def _with_example(conn, r: Rising, by: Period, latest: str, scope: Scope,
+                  dialect: Dialect) -> Rising:
     row = conn.execute(
         f"SELECT a.title {_ARTICLES} AND {_PERIOD_SQL[by]} = ? AND {scope.issue_where} AND "
-        f"{scope.article_where} AND EXISTS (SELECT 1 FROM json_each(a.keywords) k "
+        f"{scope.article_where} AND EXISTS (SELECT 1 FROM {dialect.keywords} "
         f"WHERE k.value = ?) ORDER BY i.date DESC, i.id DESC, a.seq LIMIT 1",
         (latest, *scope.issue_params, *scope.article_params, r.keyword)).fetchone()
     return Rising(r.keyword, r.latest, r.latest_articles, r.before, r.before_articles,
@@ -331,8 +361,8 @@ def scope_for(filters) -> Scope:
     if filters.section:
         art_conds.append("instr(a.section, ?) > 0")
         art_params.append(filters.section)
-    return Scope(" AND ".join(issue_conds) or "1", tuple(issue_params),
-                 " AND ".join(art_conds) or "1", tuple(art_params), not filters.section)
+    return Scope(" AND ".join(issue_conds) or "TRUE", tuple(issue_params),
+                 " AND ".join(art_conds) or "TRUE", tuple(art_params), not filters.section)
 
 
 ROW_FIELDS = ("term", "period", "region", "count", "share", "articles", "issues", "gap")

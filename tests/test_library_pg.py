@@ -16,7 +16,7 @@ from library_helpers import issue_text, small_issue, table_count, truth_issue
 from typer.testing import CliRunner
 
 from digest.cli import app
-from digest.errors import LibraryError, UsageError
+from digest.errors import LibraryError
 from digest.library import MIGRATIONS, Filters, Library, pg_search
 from digest.library.schema import newer_schema_error
 
@@ -126,11 +126,6 @@ def test_the_schema_is_versioned_like_sqlite_and_a_newer_one_is_refused(pg_url):
 def test_an_empty_database_is_no_library_to_read(pg_url):
     with pytest.raises(LibraryError, match=r"no library in .* yet"):
         Library(pg_url, create=False)
-
-
-def test_trends_say_they_need_sqlite_for_now(pg_url):
-    with Library(pg_url) as lib, pytest.raises(UsageError, match="SQLite library"):
-        lib.trends(["养老"])
 
 
 # --- the command line -----------------------------------------------------------------------------

@@ -12,10 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-def _nothing(*_args, **_kwargs) -> None:
-    return None
-
-
 @dataclass(frozen=True)
 class Backend:
     name: str  # as messages name the database: "SQLite", "PostgreSQL"
@@ -29,4 +25,4 @@ class Backend:
     selected: Callable  # (conn, query, filters) -> {issue id: article seqs}
     issue_order: str  # ORDER BY of `digest list`: dates, then names, missing ones first
     check: Callable | None = None  # (conn, repair=) -> CheckResult; None: the Library's own
-    check_trends: Callable = _nothing  # raises where trends cannot be counted yet
+    trends_dialect: object = None  # digest.trends.Dialect; None: SQLite's

@@ -106,7 +106,8 @@ def _v7_run_breaks(conn: PgConn) -> None:
 
 
 def _sqlite_only(conn: PgConn) -> None:
-    """A step for what only SQLite's code reads (trends' per-issue counts): nothing here."""
+    """A step for what only SQLite's code reads (trends' per-issue counts; PostgreSQL counts
+    the articles themselves, ``pg_search.trends_dialect``): nothing here."""
 
 
 # Step i takes a library from version i to i + 1, as ``schema.MIGRATIONS[i]`` does in SQLite.
@@ -338,11 +339,6 @@ def check(conn: PgConn, *, repair: bool = False) -> CheckResult:
     return CheckResult((), (f"indexed {len(missing)} articles missing from the search index",))
 
 
-def _no_trends() -> None:
-    raise UsageError("trends and rising need an SQLite library for now: copy this one into a "
-                     "folder (digest library copy URL FOLDER) and count there.")
-
-
 def _search_call(name: str):
     def call(*args, **kwargs):
         from digest.library import pg_search
@@ -361,4 +357,4 @@ def backend() -> Backend:
         "PostgreSQL", (psycopg.Error,), library_error, transaction, store_in, place, remove_issue,
         _search_call("iter_search"), _search_call("selected"),
         'date NULLS FIRST, bulletin COLLATE "C" NULLS FIRST, number NULLS FIRST, id',
-        check, _no_trends)
+        check, _search_call("trends_dialect")())

@@ -126,11 +126,23 @@ def iter_search(conn, query: str, filters: Filters = NO_FILTERS,
     return confirmed(conn, parse_query(query), filters, limit, _candidates_sql, index_exact=False)
 
 
-def _narrowing(q: Query) -> tuple[str, list]:
+def narrowing(q: Query) -> tuple[str, list]:
+    """The articles the index may find for ``q`` (inexact rows always): a condition over ``a``."""
     return ("a.id IN (SELECT article_id FROM article_fts WHERE doc @@ ?::tsquery OR NOT exact)",
             [tsquery(q.fts)])
 
 
 def selected(conn, query: str | None, filters: Filters = NO_FILTERS) -> dict[int, set[int]]:
     """{issue id: article seqs} of the matching articles (``search.selected`` on PostgreSQL)."""
-    return _selected(conn, query, filters, narrowing=_narrowing, order=SELECT_ORDER)
+    return _selected(conn, query, filters, narrowing=narrowing, order=SELECT_ORDER)
+
+
+def trends_dialect():
+    """``digest.trends`` on PostgreSQL: totals counted from the articles (no per-issue table),
+    keywords from the JSON text, the exact check on every candidate (inexact rows are
+    candidates for every term, as in search), ``lower`` folding ASCII only (as SQLite's and
+    ``query.fold``), a condition summed as an integer."""
+    from digest.trends import Dialect
+
+    return Dialect(False, "jsonb_array_elements_text(a.keywords::jsonb) AS k(value)",
+                   'a.title COLLATE "C"', 'a.body COLLATE "C"', "({})::int", narrowing)

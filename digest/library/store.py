@@ -291,19 +291,19 @@ class Library:
     def trends(self, terms: Iterable[str], *, by=None, by_region: bool = False,
                filters: Filters = NO_FILTERS):
         """Articles matching each term per period (and region): see ``digest.trends``."""
-        from digest.trends import count_terms, scope_for
+        from digest.trends import SQLITE, count_terms, scope_for
 
-        self._b.check_trends()
-        return count_terms(self._conn, terms, by=by, by_region=by_region, scope=scope_for(filters))
+        return count_terms(self._conn, terms, by=by, by_region=by_region, scope=scope_for(filters),
+                           dialect=self._b.trends_dialect or SQLITE)
 
     def rising(self, *, by=None, filters: Filters = NO_FILTERS, min_support: int | None = None,
                limit: int = 20):
         """Keywords whose share of articles grew most in the latest period: ``digest.trends``."""
-        from digest.trends import MIN_SUPPORT, rising, scope_for
+        from digest.trends import MIN_SUPPORT, SQLITE, rising, scope_for
 
-        self._b.check_trends()
         return rising(self._conn, by=by, scope=scope_for(filters), limit=limit,
-                      min_support=MIN_SUPPORT if min_support is None else min_support)
+                      min_support=MIN_SUPPORT if min_support is None else min_support,
+                      dialect=self._b.trends_dialect or SQLITE)
 
     def select(self, query: str | None = None,
                filters: Filters = NO_FILTERS) -> Iterator[tuple[Issue, Article]]:
