@@ -1,16 +1,18 @@
-"""Shared paths. The seed and the real-PDF fixtures live in ../shared, beside the repository;
-tests that need them skip when that folder is absent."""
+"""Shared paths. The seed and the real-PDF fixtures live in ../shared, beside the repository
+(or where $DIGEST_SHARED names, for a checkout elsewhere such as a git worktree); tests that
+need them skip when that folder is absent."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("DIGEST_SHARED") or REPO.parent / "shared")
 SEED = SHARED / "seeds" / "000_bf3dd7d26da6ecb5.txt"
 FIXTURES = SHARED / "fixtures" / "real-pdfs"
 SAMPLE_PDFS = ("issue-200.pdf", "issue-200-stale.pdf", "issue-200-notoc.pdf")
