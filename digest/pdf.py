@@ -156,7 +156,10 @@ def _read_pypdf(data: bytes, source: str, password: str | None,
             reader = PdfReader(io.BytesIO(data), strict=False)
             _unlock(reader, source, password)
             fonts: dict[int, str] = {}  # a font's name by its dictionary, for the whole document
-            pages = [_read_page(page, fonts) for page in reader.pages]
+            from digest.pdftext import DocumentFonts
+
+            decoders = DocumentFonts()  # each font's decoding, built once for the document
+            pages = [_read_page(page, fonts, decoders) for page in reader.pages]
         except (EncryptedError, InputError):
             raise
         except FileNotDecryptedError as exc:
@@ -266,10 +269,32 @@ def _unlock(reader, source: str, password: str | None) -> None:
         raise EncryptedError(f"{source}: the PDF is encrypted; {hint}")
 
 
-def _read_page(page, fonts: dict[int, str]) -> RawPage:
+def _read_page(page, fonts: dict[int, str], decoders=None) -> RawPage:
     """The page's lines; ``fonts`` caches font names over the document (pypdf hands over the
-    same resolved font dictionary on every page that uses the font)."""
+    same resolved font dictionary on every page that uses the font).
+
+    With ``decoders`` (a pdftext.DocumentFonts for the document), read by pdftext.py, which
+    reports what pypdf's extract_text would, cheaper; a page it cannot read exactly (see
+    there) is read by pypdf's extract_text.
+    """
     runs: list[Run] = []
+    visit = _visitor(runs, fonts)
+    if decoders is not None:
+        from pypdf.errors import PyPdfError
+
+        from digest import pdftext
+
+        try:
+            pdftext.read_page(page, decoders, visit)
+            return page_from_runs(_dedupe(runs))
+        except (pdftext.NotExact, PyPdfError, *_DAMAGE):
+            runs.clear()  # nothing is reported before the page is read through; to be sure
+    page.extract_text(visitor_text=visit)
+    return page_from_runs(_dedupe(runs))
+
+
+def _visitor(runs: list[Run], fonts: dict[int, str]):
+    """The visitor_text that appends pypdf's positioned texts to ``runs``."""
 
     def visit(text, cm, tm, font_dict, font_size):
         text = text.strip("\n")
@@ -291,8 +316,7 @@ def _read_page(page, fonts: dict[int, str]) -> RawPage:
                 start = last.end
         runs.append(Run(start, y, size, font, text, reported_x=x))
 
-    page.extract_text(visitor_text=visit)
-    return page_from_runs(_dedupe(runs))
+    return visit
 
 
 def page_from_runs(runs: list[Run]) -> RawPage:
