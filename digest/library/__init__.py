@@ -14,12 +14,12 @@ from digest.library.ingest import AddResult, FileOutcome, Outcome, file_sha256, 
 from digest.library.paths import DB_NAME, ENV_VAR, ISSUE_SUFFIXES, expand_paths, library_path
 from digest.library.rows import ARTICLE_FIELDS, FIELDS, Hit, IssueInfo, article_row
 from digest.library.schema import BUSY_TIMEOUT_S, MIGRATIONS, connect
-from digest.library.search import DEFAULT_LIMIT, TITLE_WEIGHT, Filters, date_bound
+from digest.library.search import DEFAULT_LIMIT, Filters, date_bound
 from digest.library.store import Library
 
 __all__ = [
     "ARTICLE_FIELDS", "BUSY_TIMEOUT_S", "DB_NAME", "DEFAULT_LIMIT", "ENV_VAR", "FIELDS",
-    "ISSUE_SUFFIXES", "MIGRATIONS", "TITLE_WEIGHT", "AddResult", "FileOutcome", "Filters", "Hit",
+    "ISSUE_SUFFIXES", "MIGRATIONS", "AddResult", "FileOutcome", "Filters", "Hit",
     "IssueInfo", "Library", "Outcome", "article_row", "connect", "date_bound", "expand_paths",
     "file_sha256", "library_path", "parse_file",
 ]

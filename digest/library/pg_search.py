@@ -12,13 +12,21 @@ every candidate is then checked with ``Query.matches``, so precision is exact to
 
 A tsvector keeps positions up to 16383 and at most 256 positions of one lexeme; an article
 beyond either limit (a very long body) is stored with ``exact = false`` and is a candidate for
-every query, checked by substring: a lost position never loses a hit.
+every phrase query, checked by substring: a lost position never loses a hit. (Its lexemes are
+all there, some without positions: search's ANDed pairs find it as they find any other.)
 
 Why not ``pg_trgm``: trigrams cannot narrow a two-character term (the commonest Chinese query):
 a ``LIKE '%医药%'`` has no trigram to look up and scans every article.
 
-Ranking is ``ts_rank`` with the title's weight ``TITLE_WEIGHT`` times the body's, as SQLite's
-BM25 weights them.
+Order: SQLite's, hit for hit (``search``): title hits, then body hits, each newest first.
+Each article's title also has a tsvector of its own (``title_doc``, with a GIN index), so the
+title tier is decided as FTS5's ``{title}:`` filter decides it, from a few bytes in the row.
+Neither tier ranks every match (``ts_rank`` before a LIMIT did, and cost like a scan for a
+common term): ``_candidates_sql`` walks the newest articles in order and stops at the limit,
+and asks the GIN indexes only for a term too rare to be found that way, whose matches are few.
+The body tier looks the query's pairs up ANDed, not chained (``relaxed``): a phrase's
+positions would have to be read from each candidate's TOASTed tsvector, while the exact check
+decides those few candidates anyway.
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ import re
 from collections.abc import Iterator
 
 from digest.library.search import (
+    BODY_HIT,
     NO_FILTERS,
-    TITLE_WEIGHT,
+    TITLE_HIT,
     Filters,
     confirmed,
 )
@@ -39,8 +48,6 @@ from digest.query import RUN_BREAK, Query, index_text, parse_query
 
 MAX_POSITION = 16383  # PostgreSQL clamps larger tsvector positions to this
 MAX_POSITIONS = 256  # positions a tsvector keeps of one lexeme; the rest are dropped
-# ts_rank weights of {D, C, B, A}: body B, title A, in SQLite's proportion.
-RANK_WEIGHTS = "'{0, 0, %s, 1}'::real[]" % (1 / TITLE_WEIGHT)
 # The same order as SQLite's (missing values first, names byte by byte).
 SELECT_ORDER = ('i.date NULLS FIRST, i.bulletin COLLATE "C" NULLS FIRST, i.number NULLS FIRST, '
                 "i.id, a.seq")
@@ -69,11 +76,19 @@ def tsvector(title: str, body: str) -> tuple[str, bool]:
                     for t, p in positions.items()), exact
 
 
+def title_tsvector(title: str) -> str:
+    """The tsvector literal of the title alone: the title's part of ``tsvector``'s, the same
+    positions. (A title beyond a tsvector's limits, thousands of characters, would lose
+    positions here: none is that long.)"""
+    return tsvector(title, "")[0]
+
+
 def index_article(conn, article_id: int, title: str, body: str) -> None:
     """Add one stored article to the search index."""
     doc, exact = tsvector(title, body)
-    conn.execute("INSERT INTO article_fts (article_id, doc, exact) VALUES (?, ?::tsvector, ?)",
-                 (article_id, doc, exact))
+    conn.execute("INSERT INTO article_fts (article_id, doc, exact, title_doc) "
+                 "VALUES (?, ?::tsvector, ?, ?::tsvector)",
+                 (article_id, doc, exact, title_tsvector(title)))
 
 
 _FTS = re.compile(r'"([^"]*)"| AND | OR ')
@@ -104,19 +119,61 @@ def tsquery(fts: str) -> str:
     return _FTS.sub(one, fts)
 
 
+# The newest articles each tier first reads in order (a walk of the primary key, each row's
+# tsvector tested as it comes): 36 hits among them is a term in 1 article of 14 or more, which
+# an index lookup would have to fetch and sort thousands of rows to rank. A rarer term costs
+# this many rows' tests (~5 us each, the body's tsvector read from TOAST) before the GIN index
+# answers for the older articles.
+WALK_ROWS = 512
+# The order within a tier, SQLite's (``search._candidates_sql``): newest stored first.
+KEY = "article_id"
+
+
+def relaxed(fts: str) -> str:
+    """``tsquery`` with each phrase's pairs ANDed instead of chained: a GIN lookup needs no
+    recheck of the row (a phrase needs its positions, read from the TOASTed tsvector), and
+    finds a superset of the phrase's matches, which the exact check then narrows."""
+    def one(m: re.Match) -> str:
+        if m[1] is not None:
+            lexemes = [_lexeme(t) for t in m[1].split() if t != RUN_BREAK]
+            return "(" + " & ".join(lexemes) + ")"
+        return " & " if m[0] == " AND " else " | "
+
+    return _FTS.sub(one, fts)
+
+
 def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
-    """SQL selecting (article id, score) of every article that may match, best first (one
-    tier: ``ts_rank`` over every match)."""
+    """SQL selecting (article id, score) of every article that may match, best first, in
+    SQLite's tiers: title hits, then body hits, each newest first (``search``).
+
+    A title hit is an article whose title's tsvector (small, stored in the row) holds the
+    query's phrases, as FTS5's ``{title}:`` filter decides; a body hit is any other article
+    that may match: its whole tsvector holds every pair of the query (``relaxed``). An inexact
+    tsvector lost positions, never a lexeme (``tsvector``), so it needs no exception here.
+    Each tier is read in two parts (``WALK_ROWS``): a walk down the newest articles that stops
+    at the limit, then the index for the articles older than those."""
     where, params = filters.sql()
     if q.fts is None:  # nothing to narrow by: every article, newest first, checked in Python
-        return [(f"SELECT a.id, 0.0 FROM articles a JOIN issues i ON i.id = a.issue_id "
+        return [(f"SELECT a.id, {BODY_HIT} FROM articles a JOIN issues i ON i.id = a.issue_id "
                  f"WHERE {where} ORDER BY i.date DESC NULLS LAST, i.id DESC, a.seq", params)]
-    tsq = tsquery(q.fts)
+    phrase, pairs = tsquery(q.fts), relaxed(q.fts)
     join = "" if filters == NO_FILTERS else (
         f"JOIN articles a ON a.id = f.article_id JOIN issues i ON i.id = a.issue_id AND {where}")
-    return [(f"SELECT f.article_id, ts_rank({RANK_WEIGHTS}, f.doc, ?::tsquery) AS s "
-             f"FROM article_fts f {join} WHERE (f.doc @@ ?::tsquery OR NOT f.exact) "
-             "ORDER BY s DESC, f.article_id", [tsq, *([] if not join else params), tsq])]
+    join_params = [] if not join else params
+    # ts_match_vq is ``@@`` as a function: a condition no index can answer, tested row by row.
+    walk = (f"SELECT f.article_id, {{score}} FROM (SELECT article_id, doc, title_doc, exact "
+            f"FROM article_fts ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) f {join} WHERE {{cond}} "
+            f"ORDER BY f.{KEY} DESC")
+    older = (f"SELECT f.article_id, {{score}} FROM article_fts f {join} WHERE {{cond}} "
+             f"AND f.{KEY} < (SELECT min({KEY}) FROM (SELECT {KEY} FROM article_fts "
+             f"ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) w) ORDER BY f.{KEY} DESC")
+    in_title = ("ts_match_vq(f.title_doc, ?::tsquery)", "f.title_doc @@ ?::tsquery")
+    in_body = ("ts_match_vq(f.doc, ?::tsquery) AND NOT ts_match_vq(f.title_doc, ?::tsquery)",
+               "f.doc @@ ?::tsquery AND NOT f.title_doc @@ ?::tsquery")
+    return [(part.format(score=score, cond=cond), [*join_params, *values])
+            for score, conds, values in ((TITLE_HIT, in_title, [phrase]),
+                                         (BODY_HIT, in_body, [pairs, phrase]))
+            for part, cond in zip((walk, older), conds, strict=True)]
 
 
 def iter_search(conn, query: str, filters: Filters = NO_FILTERS,

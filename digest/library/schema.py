@@ -160,11 +160,16 @@ def _v8_issue_regions(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_keys ON articles (id, issue_id, region) WHERE body != ''")
 
 
+def _v9_postgresql_title_index(conn: sqlite3.Connection) -> None:
+    """PostgreSQL's title tsvector (``pg._v9_title_index``): nothing here, where FTS5's
+    ``{title}:`` column filter already finds the title hits."""
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
     _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks,
-    _v8_issue_regions)
+    _v8_issue_regions, _v9_postgresql_title_index)
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -39,11 +39,7 @@ from digest.errors import QueryError
 from digest.library.rows import HIT_COLUMNS, hit_from_row
 from digest.query import Query, fold, index_text, parse_query
 
-# Rank weight of a title hit against a body hit (PostgreSQL's ts_rank): a title is ~20
-# characters against a body's ~1,000, and an article named after the term is what the reader
-# is looking for.
-TITLE_WEIGHT = 5.0
-TITLE_HIT, BODY_HIT = 2.0, 1.0  # the score of a hit in each tier of SQLite's ranking
+TITLE_HIT, BODY_HIT = 2.0, 1.0  # the score of a hit in each tier (SQLite's and PostgreSQL's)
 DEFAULT_LIMIT = 20  # hits a search returns unless told: one screen
 _CHUNK = 64  # candidate articles fetched at a time while checking hits
 # Ranked candidates asked for beyond the limit: the few that may fail the exact check.
