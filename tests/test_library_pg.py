@@ -70,8 +70,9 @@ def _hits(where, query, filters=FILTERS[0], limit=None, planner=()):
     with Library(where, create=False) as lib:
         for setting in planner:
             lib._conn.execute(f"SET {setting}")
-        return [((h.bulletin, h.issue, h.seq), h.title, h.snippet, h.score) for h in
-                lib.search(query, filters, limit=limit)]
+        hits = lib.search(query, filters, limit=limit)
+    assert all(type(h.score) is float for h in hits)  # as JSON shows it: 2.0, not "2.0"
+    return [((h.bulletin, h.issue, h.seq), h.title, h.snippet, h.score) for h in hits]
 
 
 # Walks of the newest articles: 3 leaves most articles to the index (the older part of each

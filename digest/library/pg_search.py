@@ -154,17 +154,18 @@ def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
     at the limit, then the index for the articles older than those."""
     where, params = filters.sql()
     if q.fts is None:  # nothing to narrow by: every article, newest first, checked in Python
-        return [(f"SELECT a.id, {BODY_HIT} FROM articles a JOIN issues i ON i.id = a.issue_id "
-                 f"WHERE {where} ORDER BY i.date DESC NULLS LAST, i.id DESC, a.seq", params)]
+        return [(f"SELECT a.id, {BODY_HIT}::float8 FROM articles a JOIN issues i "
+                 f"ON i.id = a.issue_id WHERE {where} "
+                 "ORDER BY i.date DESC NULLS LAST, i.id DESC, a.seq", params)]
     phrase, pairs = tsquery(q.fts), relaxed(q.fts)
     join = "" if filters == NO_FILTERS else (
         f"JOIN articles a ON a.id = f.article_id JOIN issues i ON i.id = a.issue_id AND {where}")
     join_params = [] if not join else params
     # ts_match_vq is ``@@`` as a function: a condition no index can answer, tested row by row.
-    walk = (f"SELECT f.article_id, {{score}} FROM (SELECT article_id, doc, title_doc, exact "
-            f"FROM article_fts ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) f {join} WHERE {{cond}} "
-            f"ORDER BY f.{KEY} DESC")
-    older = (f"SELECT f.article_id, {{score}} FROM article_fts f {join} WHERE {{cond}} "
+    walk = (f"SELECT f.article_id, {{score}}::float8 FROM (SELECT article_id, doc, title_doc "
+            f"FROM article_fts ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) f {join} "
+            f"WHERE {{cond}} ORDER BY f.{KEY} DESC")
+    older = (f"SELECT f.article_id, {{score}}::float8 FROM article_fts f {join} WHERE {{cond}} "
              f"AND f.{KEY} < (SELECT min({KEY}) FROM (SELECT {KEY} FROM article_fts "
              f"ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) w) ORDER BY f.{KEY} DESC")
     in_title = ("ts_match_vq(f.title_doc, ?::tsquery)", "f.title_doc @@ ?::tsquery")
@@ -179,7 +180,7 @@ def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
 def iter_search(conn, query: str, filters: Filters = NO_FILTERS,
                 limit: int | None = None) -> Iterator:
     """Hits for ``query``, best first (``search.iter_search`` on PostgreSQL)."""
-    # Inexact rows are candidates for every query: the exact check always runs.
+    # Body hits are candidates by their pairs, not by phrase: the exact check always runs.
     return confirmed(conn, parse_query(query), filters, limit, _candidates_sql, index_exact=False)
 
 
