@@ -8,7 +8,9 @@ in a temporary folder for `search`, `list` and `show`, by each tree for itself (
 schemas differ between revisions). With ``--baseline DIR`` (a checkout of another revision:
 ``git archive REV | tar -x -C DIR``) the same commands of that tree are run too, interleaved.
 `digest --help` is answered from the help kept in the user cache folder after its first run
-(digest/cli/fasthelp.py); one untimed run of each tree fills it.
+(digest/cli/fasthelp.py), and search, list and show are read from the command specs kept there
+after their first run through typer (digest/cli/fastpath.py); one untimed run of each command
+of each tree fills them.
 
     python benchmarks/bench_startup.py [--repeat 15] [--baseline DIR]
 """
@@ -28,10 +30,15 @@ REPO = Path(__file__).resolve().parent.parent
 TEXT_ISSUE = REPO / "tests" / "data" / "other-bulletin.txt"
 
 
+CACHES: dict[Path, str] = {}  # each tree's own user cache folder: their keys differ
+
+
 def tree_env(tree: Path) -> dict[str, str]:
-    """``tree`` first on the path, and bytecode caches written and used as for a user (with
-    PYTHONDONTWRITEBYTECODE set every run would compile digest's modules from source)."""
-    env = dict(os.environ, PYTHONPATH=str(tree))
+    """``tree`` first on the path, its own user cache folder (two trees sharing one would
+    replace each other's kept help and specs on every run), and bytecode caches written and
+    used as for a user (with PYTHONDONTWRITEBYTECODE set every run would compile digest's
+    modules from source)."""
+    env = dict(os.environ, PYTHONPATH=str(tree), XDG_CACHE_HOME=CACHES[tree])
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -60,17 +67,18 @@ def main() -> None:
         commands = {}
         for label, tree in trees.items():
             lib = str(Path(folder) / f"lib{len(commands)}")
-            # Untimed: the library, the kept help, and every module's bytecode cache.
-            for argv in (["add", str(TEXT_ISSUE), "--library", lib], ["--help"],
-                         ["search", "古镇", "--library", lib]):
-                subprocess.run([sys.executable, "-m", "digest", *argv], cwd=tree, check=True,
-                               capture_output=True, env=tree_env(tree))
+            CACHES[tree] = str(Path(folder) / f"cache{len(commands)}")
             commands[label] = {"--help": ["--help"], "search": ["search", "古镇", "--library", lib],
                                "list": ["list", "--library", lib],
                                "show": ["show", "1", "--library", lib]}
+            # Untimed: the library, the kept help and command specs, every module's bytecode.
+            for argv in (["add", str(TEXT_ISSUE), "--library", lib], *commands[label].values()):
+                subprocess.run([sys.executable, "-m", "digest", *argv], cwd=tree, check=True,
+                               capture_output=True, env=tree_env(tree))
         runs: dict[str, list[float]] = {}
         for _ in range(args.repeat):
-            runs.setdefault("python -c pass", []).append(timed([sys.executable, "-c", "pass"], REPO))
+            runs.setdefault("python -c pass", []).append(timed([sys.executable, "-c", "pass"],
+                                                               REPO))
             for label, tree in trees.items():
                 for name, argv in commands[label].items():
                     runs.setdefault(f"digest {name}{label}", []).append(

@@ -3,7 +3,10 @@
 Start-up is what a user feels first, so nothing here imports typer (typer alone costs about 1.8×
 a bare `python -c pass`). ``main`` (the console script) hands `digest --help`, `digest` alone and
 `digest --version` to ``digest.cli.fasthelp``, which prints click's own rendering kept from an
-earlier run; every other command line goes to the typer app of ``digest.cli.root``, whose
+earlier run; then ordinary command lines of the commands declared with ``fastpath.runs``
+(search, list, show) to ``digest.cli.fastpath``, which reads them as click would from a spec
+kept from an earlier run and calls the command's typer-free body. Every other command line goes
+to the typer app of ``digest.cli.root``, whose
 command group (``digest.cli.lazy``) imports a command's module only when that command runs or
 its own help is asked. ``app`` is importable from here as before (``from digest.cli import app``)
 and is loaded on first use.
@@ -21,6 +24,10 @@ How to add a command:
            '''One line that `digest --help` lists.'''
 
 2. Add ``"name": "module"`` to ``COMMANDS`` below, where `digest --help` should list it.
+
+3. For a command run often, put its body in a module that imports no typer (as
+   digest/cli/library_run.py) and declare it with ``@fastpath.runs(body)`` under ``@boundary``:
+   the declaration's signature is the body's, its own body empty. See digest/cli/fastpath.py.
 
 That is all: the group lists ``COMMANDS`` in order, imports ``digest.cli.module`` the first time
 "name" is needed, and builds only that command. tests/test_startup.py fails when a module
@@ -60,15 +67,21 @@ def __getattr__(name: str):
 
 
 def main() -> None:
-    from digest.cli import fasthelp
+    from digest.cli import fasthelp, fastpath
 
-    fasthelp.serve(sys.argv[1:])  # returns only when it cannot answer from its cache
+    args = sys.argv[1:]
+    fasthelp.serve(args)  # returns only when it cannot answer from its cache
 
     import signal
 
     from digest.cli.common import raise_terminated
-    from digest.cli.root import app
 
     signal.signal(signal.SIGTERM, raise_terminated)  # SIGTERM ends a run like Ctrl-C (exit 143)
-    fasthelp.remember(sys.argv[1:])
+    kept = fastpath.serve(args)  # returns only when typer must read the command line
+
+    from digest.cli.root import app
+
+    fasthelp.remember(args)
+    if not kept:
+        fastpath.remember(args)
     app(prog_name="digest")

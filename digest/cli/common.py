@@ -1,6 +1,9 @@
 """What every command shares: the error boundary, output flags, consoles, warnings.
 
-Commands stay thin: check flags, make one core call inside ``boundary``, print.
+Commands stay thin: check flags, make one core call inside ``boundary``, print. Nothing here
+imports typer (or rich, until a terminal asks for it): the fast path of digest/cli/fastpath.py
+runs command bodies through the same ``boundary``. A run ends early with ``SystemExit(code)``,
+which click lets through unchanged as it does its own ``Exit``.
 """
 
 from __future__ import annotations
@@ -15,9 +18,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-import typer
-
-from digest.cli.options import Fmt
+from digest.cli.formats import Fmt
 from digest.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -35,9 +36,11 @@ class State:
 
 state = State()
 
-# The shared options live in digest.cli.options; these two names stay importable from here.
-from digest.cli.options import JsonOpt, PasswordOpt  # noqa: E402, F401
 
+def set_state(debug: bool, quiet: bool, version: bool) -> None:
+    """The body of the root options (``digest --debug -q COMMAND``); --version acts before."""
+    state.debug = debug
+    state.quiet = quiet
 
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread like KeyboardInterrupt so that the same clean-up runs
@@ -60,20 +63,18 @@ def boundary(fn):
             result = fn(*args, **kwargs)
             sys.stdout.flush()  # a full disk on stdout is reported here, not at interpreter exit
             return result
-        except (typer.Exit, typer.Abort):
-            raise
         except DigestError as exc:
             fail(exc)
         except BrokenPipeError:
             # The reader stopped reading (`digest … | head`): not an error, nothing to say.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0) from None
+            raise SystemExit(0) from None
         except KeyboardInterrupt:
             err("Interrupted.")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise SystemExit(EXIT_INTERRUPTED) from None
         except Terminated:
             err("Terminated.")
-            raise typer.Exit(EXIT_TERMINATED) from None
+            raise SystemExit(EXIT_TERMINATED) from None
         except MemoryError:
             fail(OutOfMemoryError("out of memory; process fewer or smaller files at a time, or "
                                   "lower --max-size"))
@@ -84,7 +85,9 @@ def boundary(fn):
 
             _silence_stdout()
             fail(output_error(exc))
-        except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        except Exception as exc:
+            if _click_exit(exc):  # typer.Exit / Abort raised by a command: click's to handle
+                raise
             internal(exc)
 
     return wrapper
@@ -94,7 +97,7 @@ def fail(exc: DigestError):
     if state.debug:
         traceback.print_exc()
     err(f"Error: {exc}")
-    raise typer.Exit(exc.exit_code) from None
+    raise SystemExit(exc.exit_code) from None
 
 
 def internal(exc: BaseException):
@@ -102,7 +105,13 @@ def internal(exc: BaseException):
         traceback.print_exc()
     err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
         "and please report it)")
-    raise typer.Exit(EXIT_INTERNAL) from None
+    raise SystemExit(EXIT_INTERNAL) from None
+
+
+def _click_exit(exc: Exception) -> bool:
+    """Whether ``exc`` is click's ``Exit`` or ``Abort`` (only if typer is loaded can it be)."""
+    typer = sys.modules.get("typer")
+    return typer is not None and isinstance(exc, (typer.Exit, typer.Abort))
 
 
 def _silence_stdout() -> None:

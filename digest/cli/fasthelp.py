@@ -39,7 +39,7 @@ def serve(args: list[str]) -> None:
     if args == ["--version"]:
         print(version_line())
         sys.exit(0)
-    if args not in HELP_ARGS or _completing():
+    if args not in HELP_ARGS or completing():
         return
     path, key = _cache_file()
     if path is None:
@@ -63,7 +63,7 @@ def serve(args: list[str]) -> None:
 
 def remember(args: list[str]) -> None:
     """Keep click's rendering of the top-level help, if ``args`` ask for it (typer then prints it)."""
-    if args not in HELP_ARGS or _completing():
+    if args not in HELP_ARGS or completing():
         return
     path, key = _cache_file()
     if path is None:
@@ -103,6 +103,13 @@ def _cache_file() -> tuple[str | None, str]:
 
 
 def _key(columns: int) -> str:
+    return f"{source_key()} columns {columns}"
+
+
+def source_key() -> str:
+    """What kept help and kept command specs (digest/cli/fastpath.py) depend on: digest's and
+    Python's versions, and the size and mtime of each module of digest and of typer's
+    ``__init__``."""
     import zlib
     from importlib.util import find_spec
 
@@ -116,7 +123,7 @@ def _key(columns: int) -> str:
     typer_spec = find_spec("typer")
     stamps.append(_stamp(typer_spec.origin) if typer_spec and typer_spec.origin else "no typer")
     checksum = zlib.crc32("\n".join(stamps).encode("utf-8", "surrogateescape"))
-    return f"digest {digest.__version__} python {sys.version.split()[0]} columns {columns} {checksum:08x}"
+    return f"digest {digest.__version__} python {sys.version.split()[0]} {checksum:08x}"
 
 
 def _stamp(path: str) -> str:
@@ -124,6 +131,6 @@ def _stamp(path: str) -> str:
     return f"{path} {st.st_size} {st.st_mtime_ns}"
 
 
-def _completing() -> bool:
+def completing() -> bool:
     """A shell-completion request (``_DIGEST_COMPLETE=…``) also comes with no arguments."""
     return any(name.endswith("_COMPLETE") or name.startswith("_TYPER_") for name in os.environ)

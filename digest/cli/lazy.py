@@ -23,8 +23,9 @@ from collections.abc import Iterator, MutableMapping
 from importlib import import_module
 
 import typer.main
+from typer.core import TyperGroup
 
-from digest.cli.plain_values import PlainValuesGroup
+from digest.cli.plain_values import _UNHANDLED, plain_converter
 
 
 class LazyCommands(MutableMapping):
@@ -78,6 +79,29 @@ def build(name: str, module: str):
         if group.name == name:
             return group
     raise LookupError(f"digest.cli.{module} registers no command {name!r}: see digest.cli.COMMANDS")
+
+
+def use_plain_values(command, ctx) -> None:
+    # get_params: with --help, which is not in ``params`` (and needs a context).
+    for param in command.get_params(ctx) if ctx is not None else command.params:
+        if getattr(param, "_runtime_param", _UNHANDLED) is None:
+            converter = plain_converter(param)
+            if converter is not None:
+                param._runtime_param = converter
+
+
+class PlainValuesGroup(TyperGroup):
+    """The command group of ``digest``: its commands convert plain values without pydantic."""
+
+    def get_command(self, ctx, cmd_name: str):
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            use_plain_values(command, ctx)
+        return command
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        use_plain_values(self, ctx)
+        return super().parse_args(ctx, args)
 
 
 class LazyGroup(PlainValuesGroup):

@@ -1,5 +1,8 @@
-"""Library commands: path, add, list, show, remove, search. Each is flags in, one core call, output.
+"""Library commands: path, add, list, show, remove, check, search. Each is flags in, one core
+call, output.
 
+The bodies of list, show and search are in digest/cli/library_run.py, which imports no typer,
+so that digest/cli/fastpath.py can run them without it; here they are declared (``runs``).
 Rich tables when stdout is a terminal; tab-separated lines (no header) when piped, so that
 ``cut`` and ``sort`` work. Messages go to stderr.
 """
@@ -7,26 +10,22 @@ Rich tables when stdout is a terminal; tab-separated lines (no header) when pipe
 from __future__ import annotations
 
 import dataclasses
-import sys
 from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
-from digest.cli import app
+from digest.cli import app, library_run
 from digest.cli.common import (
     boundary,
-    cell,
-    console,
     err,
     print_json,
     progress,
     state,
-    table,
     warn_all,
-    write_records,
 )
-from digest.cli.office_out import write_xlsx_records, xlsx_target
+from digest.cli.fastpath import runs
+from digest.cli.library_run import _count, _plain, filters, library_db, open_library  # noqa: F401
 from digest.cli.options import (
     BulletinOpt,
     ExampleOpt,
@@ -44,11 +43,9 @@ from digest.cli.options import (
     UntilOpt,
     XlsxOutputOpt,
     format_option,
-    output_format,
     reader_name,
     with_example,
 )
-from digest.errors import QueryError
 from digest.source import OcrMode
 
 RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.xlsx,
@@ -56,23 +53,9 @@ RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt
 ShowFormat = format_option(Fmt.table, Fmt.tsv, Fmt.json)
 
 # digest.library is imported inside the commands: `digest --help` need not load sqlite3.
+# open_library, filters, library_db, _plain and _count are importable from here, as before.
 
 PROGRESS_MIN_FILES = 4  # below this a bar flashes by without telling anything
-
-
-def open_library(library: str | None, *, create: bool = False, write: bool = False):
-    """The library to read (opened read-only if it cannot be written), or to change (``write``)."""
-    from digest.library import Library, library_path
-
-    return Library(library_path(library), create=create, write=write or create)
-
-
-def filters(region=None, section=None, bulletin=None, since=None, until=None):
-    """The core ``Filters`` from the shared filter options (export uses it too)."""
-    from digest.library import Filters
-
-    return Filters.parse(region=region, section=section, bulletin=bulletin, since=since,
-                         until=until)
 
 
 def library_rows(library: str | None, query: str | None, chosen) -> list[dict]:
@@ -166,30 +149,18 @@ def report_outcomes(result, name) -> None:
 
 @app.command("list")
 @boundary
+@runs(library_run.run_list)
 def list_cmd(library: LibraryOpt = None, format: RowsFormat = None,
              as_json: JsonOpt = False, output: XlsxOutputOpt = None) -> None:
     """List the issues in the library: id, bulletin, year, number, date, articles, source.
 
     Example: digest list --format csv
     """
-    fmt = output_format(format, as_json)
-    target = xlsx_target(fmt, output, [library_db(library)])
-    with open_library(library) as lib:
-        infos = lib.issues()
-    if not infos:
-        err(f"The library {lib.folder} has no issues: add some with `digest add FILE...`.")
-    if fmt == Fmt.xlsx:
-        return write_xlsx_records(target, [_plain(dataclasses.asdict(i) | {"name": i.name})
-                                           for i in infos], sheet="issues")
-    if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
-        return write_records([_plain(dataclasses.asdict(i) | {"name": i.name}) for i in infos],
-                              fmt)
-    rows = [(i.id, i.bulletin, i.year, i.number, i.date, i.articles, i.source) for i in infos]
-    table(("id", "bulletin", "year", "number", "date", "articles", "source"), rows, fmt)
 
 
 @app.command("show")
 @boundary
+@runs(library_run.run_show)
 def show_cmd(
     issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Id or BULLETIN:YEAR:NUMBER.")],
     seq: Annotated[int | None, typer.Argument(metavar="[SEQ]", help="Article number.")] = None,
@@ -201,20 +172,6 @@ def show_cmd(
 
     Example: digest show 长三角每周要讯:2020:200 3
     """
-    fmt = output_format(format, as_json)
-    with open_library(library) as lib:
-        if seq is not None:
-            return _show_article(*lib.article(issue, seq), fmt == Fmt.json)
-        info, parsed = lib.find(issue), lib.issue(issue)
-    warn_all(info.warnings, info.source)
-    if fmt == Fmt.json:
-        return print_json(_plain(dataclasses.asdict(info) | {"name": info.name,
-                                                             "toc": parsed.toc,
-                                                             "articles": _toc_rows(parsed)}))
-    print(_heading(info))
-    rows = [(a["seq"], a["section"], a["title"], a["page"], a["toc_page"], a["status"])
-            for a in _toc_rows(parsed)]
-    table(("seq", "section", "title", "page", "toc page", "status"), rows, fmt)
 
 
 @app.command("remove")
@@ -266,6 +223,7 @@ def check_cmd(
 
 @app.command("search", context_settings={"ignore_unknown_options": True})
 @boundary
+@runs(library_run.run_search)
 def search_cmd(
     query: Annotated[list[str], typer.Argument(metavar="QUERY", show_default=False, help=(
         'Terms that must all occur; "quoted phrase"; A OR B; -term excludes.'))],
@@ -281,113 +239,9 @@ def search_cmd(
 
     Example: digest search 生物医药 -联盟 --since 2020-06 -r 上海
     """
-    fmt = output_format(format, as_json)
-    _reject_unknown_options(query)
-    target = xlsx_target(fmt, output, [library_db(library)])
-    with open_library(library) as lib:
-        found = filters(region, section, bulletin, since, until)
-        if not limit and fmt != Fmt.xlsx:  # all hits, written as found: never all in memory
-            if not _write_hits(lib.iter_search(" ".join(query), found), fmt):
-                err(f"No articles match {' '.join(query)!r}.")
-                raise typer.Exit(1)
-            return
-        hits = lib.search(" ".join(query), found, limit=limit + 1 if limit else None)
-    if not hits:
-        err(f"No articles match {' '.join(query)!r}.")
-        raise typer.Exit(1)
-    if limit and len(hits) > limit:
-        hits = hits[:limit]
-        err(f"Showing the first {limit} hits: --limit N shows more (0 for all).")
-    if fmt == Fmt.xlsx:  # hits are export rows: the articles and counts workbook of export
-        from digest.output import write_output
-        from digest.xlsx import write_xlsx
-
-        rows = [h.as_dict() for h in hits]
-        return write_output(target, lambda out: write_xlsx(rows, out), binary=True)
-    _write_hits(hits, fmt)
-
-
-def _write_hits(hits, fmt: Fmt) -> int:
-    """Write hits (a list, or an iterator read as it goes) in ``fmt``; how many were written.
-
-    A terminal table and CSV (whose header needs every row's fields) hold all the hits; TSV,
-    JSON lines and JSON are written hit by hit, the JSON exactly as ``print_json`` would."""
-    import json
-
-    if fmt in (Fmt.table, Fmt.csv):
-        hits = list(hits)
-        if hits:
-            write_records([h.as_dict() for h in hits], fmt) if fmt == Fmt.csv else \
-                _show_hits(hits, fmt)
-        return len(hits)
-    count = 0
-    for hit in hits:
-        if fmt == Fmt.tsv:
-            _show_hits([hit], fmt)
-        elif fmt == Fmt.jsonl:
-            sys.stdout.write(json.dumps(hit.as_dict(), ensure_ascii=False, default=str) + "\n")
-        else:
-            sys.stdout.write(("[\n" if count == 0 else ",\n") + _indented_json(hit.as_dict()))
-        count += 1
-    if fmt == Fmt.json and count:
-        sys.stdout.write("\n]\n")
-    return count
 
 
 # --- output helpers -----------------------------------------------------------------------------
-
-
-def _indented_json(record: dict) -> str:
-    """``record`` as an item of a list that ``json.dumps(..., indent=2)`` writes, without the
-    pure-Python encoder that any ``indent`` switches to (10x slower): values are scalars or
-    lists of scalars, each encoded directly; anything else goes to json.dumps."""
-    import json
-
-    def nested(v) -> str:
-        text = json.dumps(v, ensure_ascii=False, indent=2, default=str)
-        return "\n".join(("    " + ln) if i else ln for i, ln in enumerate(text.splitlines()))
-
-    from json.encoder import encode_basestring
-
-    lines = []
-    for k, v in record.items():
-        if type(v) is str:  # most values: encoded at once, in C
-            value = encode_basestring(v)
-        elif isinstance(v, (list, tuple)) and v:
-            items = [_json_scalar(x) for x in v]
-            value = nested(v) if None in items else \
-                "[\n" + ",\n".join(f"      {x}" for x in items) + "\n    ]"
-        else:
-            value = _json_scalar(v)
-            if value is None:
-                value = nested(v)
-        key = _JSON_KEYS.get(k) or _JSON_KEYS.setdefault(k, f"    {_json_scalar(str(k))}: ")
-        lines.append(key + value)
-    return "  {\n" + ",\n".join(lines) + "\n  }" if lines else "  {}"
-
-
-_JSON_KEYS: dict = {}  # a record's key → its JSON and indent: the same few keys in every hit
-
-
-def _json_scalar(v) -> str | None:
-    """JSON for a str, int, finite float, bool, None or empty list as json.dumps writes it
-    (ensure_ascii=False); None for anything else."""
-    from json.encoder import encode_basestring
-
-    t = type(v)
-    if t is str:
-        return encode_basestring(v)
-    if v is None:
-        return "null"
-    if t is bool:
-        return "true" if v else "false"
-    if t is int:
-        return int.__repr__(v)
-    if t is float and v == v and v not in (float("inf"), float("-inf")):
-        return float.__repr__(v)
-    if t in (list, tuple) and not v:
-        return "[]"
-    return None
 
 
 @contextmanager
@@ -402,77 +256,3 @@ def _progress_callback(description: str):
         yield callback
 
 
-def library_db(library: str | None) -> str:
-    """The library's database file: an input that ``-o`` must not overwrite."""
-    from digest.library import DB_NAME, library_path
-
-    where = library_path(library)
-    return where if isinstance(where, str) else str(where / DB_NAME)  # a URL is no file
-
-
-def _plain(value):
-    """JSON-ready: dates as ISO strings, tuples as lists, enums as values, dataclasses as dicts."""
-    if dataclasses.is_dataclass(value):
-        value = dataclasses.asdict(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return getattr(value, "value", value)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _heading(info) -> str:
-    number = f"{info.year} 年第 {info.number} 期" if info.year and info.number else None
-    parts = [info.bulletin, number, info.date, info.publisher, info.source]
-    return " · ".join(str(p) for p in parts if p)
-
-
-def _toc_rows(issue) -> list[dict]:
-    keep = ("seq", "section", "title", "page", "toc_page", "match", "status", "region")
-    return [{k: _plain(getattr(a, k)) for k in keep} for a in issue.articles]
-
-
-def _show_article(issue, article, as_json: bool) -> None:
-    from digest.export import article_row
-
-    if as_json:
-        return print_json(article_row(issue, article) | {"status": article.status.value})
-    meta = [article.section, f"第 {article.page} 页" if article.page else None, article.region,
-            "、".join(article.keywords)]
-    print(article.title)
-    print(" · ".join(m for m in meta if m))
-    print()
-    print("\n".join(article.body))
-
-
-def _show_hits(hits, fmt: Fmt) -> None:
-    rows = [(h.issue_name, h.seq, h.date, h.section, h.title, h.page, h.region) for h in hits]
-    if fmt != Fmt.table:
-        for row, hit in zip(rows, hits):
-            print("\t".join([*(cell(v) for v in row), cell(hit.snippet.marked())]))
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table("issue", "seq", "date", "section", "title", "page", "region", "snippet",
-                  box=None, header_style="bold")
-    for row, hit in zip(rows, hits):
-        snippet = Text(hit.snippet.text)
-        for start, end in hit.snippet.marks:
-            snippet.stylize("bold red", start, end)
-        table.add_row(*(Text(cell(v)) for v in row), snippet)
-    console().print(table)
-
-
-def _reject_unknown_options(words: list[str]) -> None:
-    """``-term`` excludes a term, but ``--word`` is a mistyped option, not a query."""
-    for word in words:
-        if word.startswith("--") and word[2:3].isascii() and word[2:3].isalpha():
-            raise QueryError(f"No such option: {word.split('=')[0]}. To exclude a term, write it "
-                             "after a single '-', e.g. -养老.")

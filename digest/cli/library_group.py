@@ -11,9 +11,9 @@ import typer
 from digest.cli import app
 from digest.cli.common import boundary, print_json
 from digest.cli.helpfmt import App
+from digest.cli.lazy import PlainValuesGroup
 from digest.cli.library_cmds import _count, _plain, _progress_callback, report_outcomes
 from digest.cli.options import JsonOpt
-from digest.cli.plain_values import PlainValuesGroup
 
 library_app = App(name="library", help="Commands on a whole library: copy it.\n\n"
                   "Example: digest library copy \"$(digest path)\" library-backup",

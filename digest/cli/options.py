@@ -27,88 +27,37 @@ How to use them in a command::
 - ``OutputOpt`` (-o), ``LibraryOpt``, ``PasswordOpt``, ``LimitOpt`` (--limit/-n), ``SinceOpt``,
   ``UntilOpt``, ``BulletinOpt``, ``SectionOpt``, ``HomeOpt``: plain options with clean metavars.
 
-Nothing heavy is imported here: the gazetteer loads only when a ``--region`` is given.
+Nothing heavy is imported here: the gazetteer loads only when a ``--region`` is given. What
+these options convert to and their callbacks live in ``digest.cli.formats``, which command
+bodies import without typer (digest/cli/fastpath.py runs them without it).
 """
 
 from __future__ import annotations
 
-import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
 
-from digest.errors import DigestError, UsageError
+from digest.cli.formats import (  # noqa: F401 - importable from here, as before
+    Fmt,
+    Reader,
+    format_enum,
+    home,
+    max_size,
+    output_format,
+    reader_name,
+    regions,
+    with_example,
+)
 from digest.source import OcrMode
-
-
-class Fmt(str, Enum):
-    """Every output format's name; a command offers the subset that makes sense for it."""
-
-    table = "table"  # a rich table (a terminal's default)
-    text = "text"  # plain indented text for documents: a TOC, a digest (piped default)
-    tsv = "tsv"  # tab-separated rows, no header (piped default for rows: cut, sort)
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    md = "md"
-    xlsx = "xlsx"  # an Excel workbook (binary: needs -o)
-    docx = "docx"  # a Word document (binary: needs -o)
 
 
 def format_option(*choices: Fmt, default_help: str = "table on a terminal, else tsv"):
     """The ``--format/-f`` option offering ``choices`` (an Enum typer lists in help and errors)."""
-    enum = Enum("Format", {c.name: c.value for c in choices}, type=str)
-    return Annotated[enum | None, typer.Option(
+    return Annotated[format_enum(*choices) | None, typer.Option(
         "--format", "-f", case_sensitive=False, show_default=False,
         metavar="[" + "|".join(c.value for c in choices) + "]",
         help=f"Output format (default: {default_help}).")]
-
-
-def output_format(chosen, as_json: bool = False, *, piped: Fmt = Fmt.tsv,
-                  terminal: Fmt = Fmt.table) -> Fmt:
-    """The format to write: ``--format`` if given, ``--json``, else by where stdout goes."""
-    if as_json and chosen is not None and chosen.value != Fmt.json.value:
-        raise UsageError(f"--json and --format {chosen.value}: give one of them")
-    if as_json:
-        return Fmt.json
-    if chosen is not None:
-        return Fmt(chosen.value)
-    return terminal if sys.stdout.isatty() else piped
-
-
-def _regions(ctx: typer.Context, values: list[str] | None) -> list[str] | None:
-    """Resolve each ``--region`` to its label while the command line is read (one error form)."""
-    if not values or ctx.resilient_parsing:  # resilient: shell completion is asking
-        return values
-    from digest import gazetteer
-
-    gaz = gazetteer.load()
-    try:
-        return list(dict.fromkeys(gaz.resolve(v, "--region") for v in values))
-    except DigestError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _home(ctx: typer.Context, value: str | None) -> str | None:
-    """Resolve ``--home`` to a grouping's name (or ``none``: no home grouping)."""
-    from digest.regions import NO_HOME
-
-    if not value or ctx.resilient_parsing or value == NO_HOME:
-        return value
-    from digest import gazetteer
-
-    gaz = gazetteer.load()
-    try:
-        label = gaz.resolve(value, "--home")
-        if label not in gaz.groupings:
-            raise UsageError(f"--home {value}: a province, not a grouping; choose one of "
-                             f"{', '.join(gaz.groupings)} or {NO_HOME}")
-    except DigestError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        raise typer.Exit(exc.exit_code) from None
-    return label
 
 
 def _complete_home(incomplete: str) -> list[str]:
@@ -125,12 +74,12 @@ def _complete_region(incomplete: str) -> list[str]:
 
 
 RegionOpt = Annotated[list[str] | None, typer.Option(
-    "--region", "-r", metavar="REGION", callback=_regions, autocompletion=_complete_region,
+    "--region", "-r", metavar="REGION", callback=regions, autocompletion=_complete_region,
     show_default=False,
     help="Only articles whose main region is REGION (repeatable): a province by name or "
     "abbreviation (江苏, 江苏省, 苏) or a grouping (长三角, 京津冀 …).")]
 HomeOpt = Annotated[str | None, typer.Option(
-    "--home", metavar="GROUPING", show_default=False, callback=_home,
+    "--home", metavar="GROUPING", show_default=False, callback=home,
     autocompletion=_complete_home,
     help="The issues' home grouping (长三角, 京津冀, 成渝 …): its provinces come first and "
     "subjects spanning them merge under its name. Default: inferred from each issue's "
@@ -140,18 +89,6 @@ ExampleOpt = Annotated[bool, typer.Option(
     "--example", help="Also read the sample issue shipped with digest (《长三角每周要讯》2020年"
     "第200期, as text).")]
 
-
-def with_example(paths: list[str] | None, example: bool, what: str = "ISSUE") -> list[str]:
-    """``paths`` plus the shipped sample issue when ``--example`` is given; none is an error."""
-    paths = list(paths or [])
-    if example:
-        from digest.data import EXAMPLE_ISSUE
-
-        paths.append(str(EXAMPLE_ISSUE))
-    if not paths:
-        raise UsageError(f"give an {what} file, or --example for the sample issue shipped "
-                         "with digest")
-    return paths
 
 # A str, not a Path: Path("") is ".", and an empty -o must be refused (digest.output checks it).
 OutputOpt = Annotated[str | None, typer.Option(
@@ -163,20 +100,8 @@ XlsxOutputOpt = Annotated[str | None, typer.Option(
     help="The workbook --format xlsx writes (needed with it; other formats go to stdout).")]
 
 
-def _max_size(ctx: typer.Context, value: str | None) -> int | None:
-    if value is None or ctx.resilient_parsing:
-        return None
-    from digest.source import parse_size
-
-    try:
-        return parse_size(value)
-    except DigestError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        raise typer.Exit(exc.exit_code) from None
-
-
 MaxSizeOpt = Annotated[str | None, typer.Option(
-    "--max-size", metavar="SIZE", show_default=False, callback=_max_size,
+    "--max-size", metavar="SIZE", show_default=False, callback=max_size,
     help="Refuse input files larger than SIZE (e.g. 50M, 1G; default 256M).")]
 LibraryOpt = Annotated[str | None, typer.Option(
     "--library", metavar="PATH|URL", show_default=False,
@@ -207,25 +132,8 @@ OcrJobsOpt = Annotated[int, typer.Option(
     "--jobs", "-j", min=1, metavar="N", help="OCR pages in N processes.")]
 
 
-class Reader(str, Enum):
-    """The PDF readers (digest/pdf.py READERS, and AUTO)."""
-
-    auto = "auto"
-    pypdf = "pypdf"
-    pdfium = "pdfium"
-
-
 ReaderOpt = Annotated[Reader | None, typer.Option(
     "--reader", show_default=False,
     help="The PDF reader: pypdf (the default), pdfium (pip install 'digest[fast]'; several "
     "times faster, the same TOC; spacing inside lines may differ, see README) or auto (pdfium "
     "when installed, else pypdf).")]
-
-
-def reader_name(reader: Reader | None) -> str | None:
-    """The reader to pass on; a missing extra stops the command here, before any parsing."""
-    if reader is None:
-        return None
-    from digest.pdf import require_reader
-
-    return require_reader(reader.value)

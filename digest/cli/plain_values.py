@@ -8,10 +8,12 @@ the plain kinds has exactly one meaning, so ``PlainValues`` converts it directly
 - a path, a choice not spelled exactly, a value out of range, a malformed number - goes to
 typer's own conversion, unchanged, so its checks and its error messages stay typer's.
 
-How: the group class below gives each command's parameters a converter before typer would
-build its own (typer's parameters build their converter lazily, on first use, and keep it in
-``_runtime_param``). If a future typer no longer has that attribute, nothing is changed and
-typer converts everything itself, only slower; tests/test_startup.py would say so.
+How: the command group (``PlainValuesGroup`` in digest/cli/lazy.py) gives each command's
+parameters a converter before typer would build its own (typer's parameters build their
+converter lazily, on first use, and keep it in ``_runtime_param``). If a future typer no longer
+has that attribute, nothing is changed and typer converts everything itself, only slower;
+tests/test_startup.py would say so. Nothing here imports typer: the fast path of
+digest/cli/fastpath.py converts values with the same ``PlainValues``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from __future__ import annotations
 import re
 from enum import EnumMeta
 from typing import Any
-
-from typer.core import TyperGroup
 
 _INT = re.compile(r"-?[0-9]+")  # read the same by int() and by pydantic's lax int
 _UNHANDLED = object()
@@ -77,26 +77,3 @@ def plain_converter(param) -> PlainValues | None:
     if annotation is int:
         return PlainValues(int, False, desc.parameter_info.min, desc.parameter_info.max)
     return None
-
-
-def use_plain_values(command, ctx) -> None:
-    # get_params: with --help, which is not in ``params`` (and needs a context).
-    for param in command.get_params(ctx) if ctx is not None else command.params:
-        if getattr(param, "_runtime_param", _UNHANDLED) is None:
-            converter = plain_converter(param)
-            if converter is not None:
-                param._runtime_param = converter
-
-
-class PlainValuesGroup(TyperGroup):
-    """The command group of ``digest``: its commands convert plain values without pydantic."""
-
-    def get_command(self, ctx, cmd_name: str):
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            use_plain_values(command, ctx)
-        return command
-
-    def parse_args(self, ctx, args: list[str]) -> list[str]:
-        use_plain_values(self, ctx)
-        return super().parse_args(ctx, args)

@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from digest.cli.common import state
+from digest.cli.common import set_state
+from digest.cli.fastpath import runs
 from digest.cli.helpfmt import App, exit_codes_epilog
 from digest.cli.lazy import LazyGroup
 
@@ -40,11 +41,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
+@runs(set_state)
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    state.debug = debug
-    state.quiet = quiet
+    ...  # set_state: the app's help is its own (a docstring here would replace it)
