@@ -2,7 +2,9 @@
 load no PDF reader, no segmenter, no fuzzy matcher and no pydantic (which typer would import to
 convert values; see digest/cli/plain_values.py), and no module of another command (the group
 imports a command's module when it runs: digest/cli/lazy.py). `digest --help` kept from an
-earlier run loads no typer at all (digest/cli/fasthelp.py), and prints what click prints.
+earlier run loads no typer at all (digest/cli/fasthelp.py), and prints what click prints; nor
+do search, list and show once their spec is kept (digest/cli/fastpath.py, whose own tests are
+tests/test_fastpath.py).
 Checked in fresh interpreters, through the same entry point as the console script; what is
 asserted is which modules are loaded, never how long anything takes."""
 
@@ -70,11 +72,19 @@ def test_help_loads_nothing_heavy(tmp_path):
     assert loaded_by("search", "--help", watch=OTHER_COMMANDS) == []
 
 
+# What only a command line read by typer loads (digest/cli/fastpath.py reads the others).
+TYPER_ONLY = ("typer", "click", "digest.cli.root", "digest.cli.options", "digest.cli.lazy",
+              "digest.cli.library_cmds", "digest.cli.helpfmt")
+
+
 @pytest.mark.parametrize("args", [["search", "南浔"], ["search", "古镇", "-n", "5", "-f", "json"],
-                                  ["list"], ["show", "1"], ["list", "--format", "tsv"]])
-def test_library_commands_load_nothing_heavy(lib, args):
-    assert loaded_by(*args, "--library", str(lib),
-                     watch=HEAVY + OTHER_COMMANDS + UNUSED_BY_SEARCH) == []
+                                  ["list"], ["show", "1"], ["list", "--format", "tsv"],
+                                  ["search", "古镇", "-r", "浙江"]])
+def test_library_commands_load_nothing_heavy(lib, args, tmp_path):
+    cache = {"XDG_CACHE_HOME": str(tmp_path)}
+    watch = HEAVY + OTHER_COMMANDS + UNUSED_BY_SEARCH
+    assert loaded_by(*args, "--library", str(lib), watch=watch, env=cache) == []  # typer's
+    assert loaded_by(*args, "--library", str(lib), watch=watch + TYPER_ONLY, env=cache) == []
 
 
 # --- commands registered lazily ------------------------------------------------------------------
