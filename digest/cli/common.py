@@ -14,7 +14,6 @@ import functools
 import json
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +94,8 @@ def boundary(fn):
 
 def fail(exc: DigestError):
     if state.debug:
+        import traceback  # only then: it costs a twentieth of a `digest search`
+
         traceback.print_exc()
     err(f"Error: {exc}")
     raise SystemExit(exc.exit_code) from None
@@ -102,6 +103,8 @@ def fail(exc: DigestError):
 
 def internal(exc: BaseException):
     if state.debug:
+        import traceback
+
         traceback.print_exc()
     err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
         "and please report it)")

@@ -14,7 +14,6 @@ TOC rows themselves cannot be repaired here: restore a backup, or add the issues
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +92,8 @@ def _copy(db_path: Path, work: Path) -> None:
         pass  # a damaged file may refuse; the copy below still holds what the file holds
     finally:
         conn.close()
+    import shutil  # here: its import (bz2, lzma) is a tenth of a `digest search`
+
     shutil.copyfile(db_path, work)
 
 

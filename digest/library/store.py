@@ -16,12 +16,12 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.errors import InputError, LibraryError, NotFoundError
 from digest.library import identity
 from digest.library import search as _search
 from digest.library.backend import Backend
-from digest.library.check import CheckResult
 from digest.library.ingest import (
     AddResult,
     FileOutcome,
@@ -51,6 +51,9 @@ from digest.library.schema import (
 )
 from digest.library.search import DEFAULT_LIMIT, NO_FILTERS, Filters
 from digest.models import Article, Issue
+
+if TYPE_CHECKING:  # check.py (and shutil) is loaded by `digest check` only
+    from digest.library.check import CheckResult
 
 
 class Library:
