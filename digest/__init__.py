@@ -14,7 +14,10 @@ SQLite until they are needed).
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
+
+# typing.TYPE_CHECKING without importing typing, which every command would pay for at start-up
+# (type checkers read a module-level TYPE_CHECKING = False the same way).
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 

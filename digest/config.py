@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pkgutil
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,8 +11,14 @@ from functools import lru_cache
 def data_text(name: str) -> str:
     """A data file of the package as text. Through the package's loader, so it also reads from
     a zipped install; not importlib.resources, whose first use imports zipfile and tempfile
-    (a third of `digest search`'s start-up, which reads one table to normalise its query)."""
-    return pkgutil.get_data("digest.data", name).decode("utf-8")
+    (a third of `digest search`'s start-up, which reads one table to normalise its query), nor
+    pkgutil, whose import (typing, weakref) costs a twentieth of it: this is what
+    ``pkgutil.get_data`` does."""
+    from importlib import import_module
+
+    package = import_module("digest.data")
+    path = os.path.join(os.path.dirname(package.__file__), *name.split("/"))
+    return package.__spec__.loader.get_data(path).decode("utf-8")
 
 
 @dataclass(frozen=True)

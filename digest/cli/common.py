@@ -15,7 +15,6 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any
 
 from digest.cli.formats import Fmt
 from digest.errors import (
@@ -147,7 +146,7 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 

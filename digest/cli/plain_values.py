@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from enum import EnumMeta
-from typing import Any
 
 _INT = re.compile(r"-?[0-9]+")  # read the same by int() and by pydantic's lax int
 _UNHANDLED = object()
@@ -33,14 +32,14 @@ class PlainValues:
         self.kind, self.multiple, self.low, self.high = kind, multiple, low, high
         self._choices = {m.value: m for m in kind} if isinstance(kind, EnumMeta) else {}
 
-    def coerce(self, value: Any, param, ctx) -> Any:
+    def coerce(self, value: object, param, ctx) -> object:
         got = self._convert(value)
         if got is _UNHANDLED:  # typer's own conversion, for this value and every later one
             param._runtime_param = None
             return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
         return got
 
-    def _convert(self, value: Any) -> Any:
+    def _convert(self, value: object) -> object:
         if value is None:
             return () if self.multiple else None
         if self.multiple:

@@ -20,10 +20,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, make_dataclass
 from dataclasses import fields as dataclass_fields
-from typing import Any
 
 from digest.models import Article, Issue, Masthead, Status, TocEntry
 from digest.query import Snippet, snippet
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (see digest/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _same(value):

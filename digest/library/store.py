@@ -16,21 +16,10 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from digest.errors import InputError, LibraryError, NotFoundError
-from digest.library import identity
 from digest.library import search as _search
 from digest.library.backend import Backend
-from digest.library.ingest import (
-    AddResult,
-    FileOutcome,
-    Outcome,
-    ProgressCallback,
-    file_sha256,
-    parse_all,
-    report,
-)
 from digest.library.paths import DB_NAME, expand_paths, is_url
 from digest.library.rows import (
     ISSUE_INFO_SQL,
@@ -52,8 +41,13 @@ from digest.library.schema import (
 from digest.library.search import DEFAULT_LIMIT, NO_FILTERS, Filters
 from digest.models import Article, Issue
 
-if TYPE_CHECKING:  # check.py (and shutil) is loaded by `digest check` only
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (see digest/__init__.py)
+# Adding issues (ingest, identity) and checking the file (check) are imported by the methods that
+# do it: listing, showing and searching, which a user waits for at every start, need none.
+if TYPE_CHECKING:
+    from digest.library import identity
     from digest.library.check import CheckResult
+    from digest.library.ingest import AddResult, FileOutcome, ProgressCallback
 
 
 class Library:
@@ -119,6 +113,8 @@ class Library:
         is reported in the result and the others are still added. ``ocr`` and ``reader``
         are as for ``digest.parse_issue``.
         """
+        from digest.library.ingest import AddResult, FileOutcome, Outcome, parse_all, report
+
         files, missing = expand_paths(paths)
         done = [FileOutcome(p, Outcome.FAILED, f"{p}: no such file or folder") for p in missing]
         todo: dict[str, str] = {}  # path -> sha256, for the files to parse
@@ -137,6 +133,8 @@ class Library:
     def _pre_check(self, path: Path, todo: dict[str, str], max_size: int | None = None
                    ) -> FileOutcome | None:
         """Skip files already stored or given twice; None when the file is to be parsed."""
+        from digest.library.ingest import FileOutcome, Outcome, file_sha256
+
         try:
             sha = file_sha256(path, max_size)
         except InputError as exc:  # a FIFO, a device, too large
@@ -155,6 +153,8 @@ class Library:
 
     def _store_parsed(self, path: str, sha: str, parsed: Issue | str,
                       replace: bool) -> FileOutcome:
+        from digest.library.ingest import FileOutcome, Outcome
+
         if isinstance(parsed, str):
             return FileOutcome(path, Outcome.FAILED, parsed)
         issue = dataclasses.replace(parsed, sha256=sha)  # the hash of the file as read here
@@ -184,6 +184,8 @@ class Library:
         ``reserved`` (the other library's largest), which keeps the ids of the issues still to
         be copied free for them (``digest library copy``).
         """
+        from digest.library.ingest import FileOutcome, Outcome
+
         with self._b.transaction(self._conn) as conn:  # checked and stored at once
             row = conn.execute("SELECT * FROM issues WHERE sha256 = ?",
                                (issue.sha256,)).fetchone()
@@ -336,8 +338,20 @@ def _store_in(conn, issue: Issue, issue_id: int | None = None,
     return issue_id
 
 
-SQLITE = Backend("SQLite", (sqlite3.Error,), library_error, transaction, _store_in, identity.place,
-                 identity.remove_issue, _search.iter_search, _search.selected,
+def _place(conn, issue: Issue) -> identity.Placement:
+    from digest.library import identity
+
+    return identity.place(conn, issue)
+
+
+def _remove_issue(conn, issue_id: int) -> None:
+    from digest.library import identity
+
+    identity.remove_issue(conn, issue_id)
+
+
+SQLITE = Backend("SQLite", (sqlite3.Error,), library_error, transaction, _store_in, _place,
+                 _remove_issue, _search.iter_search, _search.selected,
                  "date, bulletin, number, id")
 
 
@@ -355,6 +369,8 @@ def _free_id(conn, wanted: int, reserved: int) -> int:
 
 def _same_file(path: str, row) -> FileOutcome:
     """Skipped: the very file (same SHA-256) stored as ``row``."""
+    from digest.library.ingest import FileOutcome, Outcome
+
     return FileOutcome(path, Outcome.SKIPPED,
                        f"same issue as {_stored_name(row)}, skipped: the same file", row["id"],
                        same_file=True)
