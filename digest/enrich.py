@@ -1,6 +1,7 @@
 """The enrichment stage: each article of a parsed issue gains its regions, keywords and summary.
 
-Each article is segmented once (title, opening sentence, body) and the tokens are shared by the
+Each article is segmented once (title, body; the opening sentence's tokens are the body's first
+ones where jieba gives the same: ``tokens.cut_with_head``) and the tokens are shared by the
 three steps. Articles without a body (a TOC entry never found) are left as they are.
 
 An issue is read in two passes over those tokens: first every article's main region with no
@@ -30,8 +31,9 @@ class _Cut:
 
 def _cut(article: Article) -> _Cut:
     sents = sentence_split.split(article.body)
-    return _Cut(sents, tokens.cut(article.title), tokens.cut(sents[0]) if sents else [],
-                tokens.cut(article.text))
+    lead, body = tokens.cut_with_head(article.text, sents[0]) if sents else ([], tokens.cut(
+        article.text))
+    return _Cut(sents, tokens.cut(article.title), lead, body)
 
 
 def _grouping(home: Grouping | str | None) -> Grouping | None:

@@ -129,10 +129,48 @@ def tokenizer():
 
 def cut(text: str) -> list[str]:
     """Tokens of ``text``, without white space."""
-    text = _CJK_SPACE.sub("", text)
+    return _lcut(_CJK_SPACE.sub("", text))
+
+
+def _lcut(text: str) -> list[str]:
+    """jieba's tokens of a text already rid of white space next to Chinese characters."""
     tk = tokenizer()
     _freq_table().ensure(text)  # jieba looks up substrings of the text only
     return [t for t in tk.lcut(text) if t.strip()]
+
+
+@lru_cache(maxsize=1)
+def _block_chars() -> re.Pattern:
+    """jieba's pattern of the characters it segments in blocks (the rest are tokens alone)."""
+    return _jieba().re_han_default
+
+
+def cut_with_head(text: str, head: str) -> tuple[list[str], list[str]]:
+    """``(cut(head), cut(text))`` for a ``head`` that ``text`` begins with (an article's
+    opening sentence), segmenting the text once where that gives the same tokens.
+
+    jieba cuts a text into blocks, runs of the characters of its ``re_han_default`` (Chinese,
+    letters, digits and a few signs), and segments each block on its own; every other
+    character is a token by itself. So when the head ends where a block ends in the text (the
+    head's last character or the next one is outside the class: 。，“ …), the head's tokens
+    are the text's first tokens, up to its length. Otherwise (or if the head is not where the
+    text begins) it is segmented by itself.
+    """
+    body, lead = _CJK_SPACE.sub("", text), _CJK_SPACE.sub("", head)
+    n = len(lead)
+    han = _block_chars()
+    if not body.startswith(lead) or (n < len(body) and n and han.match(lead[-1])
+                                     and han.match(body[n])):
+        return _lcut(lead), _lcut(body)
+    _freq_table().ensure(body)
+    raw = tokenizer().lcut(body)
+    split, end = 0, 0  # tokens of the head: raw[:split], which end at character `end`
+    while end < n:
+        end += len(raw[split])
+        split += 1
+    if end != n:  # a token across the head's end: cannot happen at a block boundary
+        return _lcut(lead), [t for t in raw if t.strip()]
+    return [t for t in raw[:split] if t.strip()], [t for t in raw if t.strip()]
 
 
 def known(word: str) -> bool:

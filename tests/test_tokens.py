@@ -115,3 +115,38 @@ def test_cached_idf_is_jieba_idf_txt():
         assert table[word] == expected[word], word
     assert table.get("没有这个词吧") is None
     assert median == sorted(expected.values())[len(expected) // 2]
+
+
+def corpus_paragraphs() -> list[list[str]]:
+    """Paragraph groups of the committed texts: each file's lines, 12 at a time."""
+    texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts += [p.read_text("utf-8") for p in sorted((REPO / "tests" / "data").glob("*.txt"))]
+    lines = [[ln for ln in t.splitlines() if ln.strip()] for t in texts]
+    return [ls[i:i + 12] for ls in lines for i in range(0, len(ls), 12)]
+
+
+def test_cut_with_head_is_cut_of_each_on_every_sentence_boundary():
+    from digest import sentences
+
+    groups, shared = corpus_paragraphs(), 0
+    assert len(groups) > 100
+    for paragraphs in groups:
+        text = "\n".join(paragraphs)
+        sents = sentences.split(paragraphs)
+        for k in range(1, min(len(sents), 4) + 1):  # the lead, or the first k sentences
+            head = text[:text.index(sents[k - 1]) + len(sents[k - 1])]
+            assert tokens.cut_with_head(text, head) == (tokens.cut(head), tokens.cut(text)), head
+            shared += 1
+        for n in (1, 7, 30):  # heads ending anywhere, most inside a block
+            assert tokens.cut_with_head(text, text[:n]) == (tokens.cut(text[:n]), tokens.cut(text))
+    assert shared > 300
+
+
+def test_cut_with_head_cuts_a_head_alone_where_it_ends_inside_a_block():
+    # jieba's HMM cuts the run of single characters 董黎杜蔡孔江常 as 董黎杜|蔡孔|江常, and the
+    # head 董黎杜 alone as 董黎|杜: the text's first token is not the head's segmentation.
+    text, head = "董黎杜蔡孔江常。", "董黎杜"
+    assert tokens.cut(text)[0] == "董黎杜" and tokens.cut(head) == ["董黎", "杜"]
+    assert tokens.cut_with_head(text, head) == (["董黎", "杜"], tokens.cut(text))
+    # A head that the text does not begin with (white space before it) is cut alone too.
+    assert tokens.cut_with_head("  G60 走廊。", "G60 走廊。")[0] == tokens.cut("G60 走廊。")
