@@ -28,6 +28,7 @@ from __future__ import annotations
 import array
 import contextlib
 import json
+import operator
 import os
 import tempfile
 import zlib
@@ -98,8 +99,8 @@ class LazyTable(Mapping):
         """Load every bucket a lookup of a substring of ``text`` needs."""
         if self._complete:
             return
-        grams = {text[i:i + 2] for i in range(len(text))}
-        grams.update(text)
+        grams = set(map(operator.add, text, text[1:]))  # the pairs, a third of the time of
+        grams.update(text)  # slicing them out one by one; and the characters
         grams -= self._seen
         self._seen |= grams
         loaded = self._loaded

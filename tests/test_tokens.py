@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest import gazetteer, tokens
 
@@ -150,3 +152,63 @@ def test_cut_with_head_cuts_a_head_alone_where_it_ends_inside_a_block():
     assert tokens.cut_with_head(text, head) == (["董黎", "杜"], tokens.cut(text))
     # A head that the text does not begin with (white space before it) is cut alone too.
     assert tokens.cut_with_head("  G60 走廊。", "G60 走廊。")[0] == tokens.cut("G60 走廊。")
+
+
+# Characters for generated texts: the committed texts' own (Chinese, punctuation, digits), the
+# signs jieba keeps inside a block (+#&._%-), Latin letters and every kind of white space.
+_ALPHABET = sorted(set("".join(corpus_lines())) | set("+#&._%-aZ09 \t\r\n\u3000\xa0"))
+
+
+def test_segment_loop_cuts_exactly_like_jieba_on_the_corpus(plain_jieba):
+    from digest import segment
+
+    jieba = tokens._jieba()
+    assert jieba.__version__ == segment.JIEBA_VERSION  # else tokens.py uses jieba's own loop
+    args = (plain_jieba.FREQ, plain_jieba.total, jieba.re_han_default, jieba.re_skip_default,
+            jieba.finalseg.cut)
+    lines = corpus_lines()
+    text = "\n".join(lines)
+    for piece in [*lines, text, text.replace("\n", "")]:
+        assert segment.lcut(piece, *args) == plain_jieba.lcut(piece), piece
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.one_of(st.sampled_from(gazetteer.load().words()),
+                                st.text(st.sampled_from(_ALPHABET), max_size=12)), max_size=30))
+def test_segment_loop_cuts_exactly_like_jieba_on_generated_texts(plain_jieba, words):
+    from digest import segment
+
+    jieba = tokens._jieba()
+    text = "".join(words)
+    assert segment.lcut(text, plain_jieba.FREQ, plain_jieba.total, jieba.re_han_default,
+                        jieba.re_skip_default, jieba.finalseg.cut) == plain_jieba.lcut(text)
+
+
+def test_segment_loop_breaks_ties_as_jieba_does():
+    # With a total of 1, 甲乙 (4) scores log 4 and 甲 + 乙 (2 each) log 2 + log 2: the same
+    # float. jieba's max over (score, end) then takes the longer word; so must the loop.
+    from digest import segment
+
+    jieba = tokens._jieba()
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = {"甲": 2, "乙": 2, "甲乙": 4, "丙": 2, "乙丙": 4}, 1, True
+    for text in ("甲乙", "甲乙丙", "丙甲乙", "乙丙甲"):
+        assert segment.lcut(text, tk.FREQ, tk.total, jieba.re_han_default,
+                            jieba.re_skip_default, jieba.finalseg.cut) == tk.lcut(text), text
+    assert tk.lcut("甲乙") == ["甲乙"]
+
+
+def test_another_jieba_version_is_cut_by_jieba_itself(monkeypatch):
+    from digest import segment
+
+    tk = tokens.tokenizer()
+    tokens._lcut_function.cache_clear()
+    monkeypatch.setattr(segment, "JIEBA_VERSION", "0.0")
+    try:
+        assert tokens._lcut_function(tk) == tk.lcut
+        assert tokens.cut("推进 G60 科创走廊建设") == ["推进", "G60科创走廊", "建设"]
+    finally:
+        tokens._lcut_function.cache_clear()
+    monkeypatch.undo()
+    assert tokens._lcut_function(tk).func is segment.lcut
