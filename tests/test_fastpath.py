@@ -12,11 +12,26 @@ import json
 import os
 import subprocess
 import sys
+from typing import Annotated
 
 import pytest
+import typer
 from conftest import REPO
 
 from digest.cli import fastpath
+from digest.cli.helpfmt import App
+from digest.cli.lazy import PlainValuesGroup
+from digest.cli.options import (
+    ExampleOpt,
+    Fmt,
+    JsonOpt,
+    MaxSizeOpt,
+    OcrJobsOpt,
+    OcrOpt,
+    ReaderOpt,
+    format_option,
+)
+from digest.source import OcrMode
 
 MAIN = ("import runpy, sys\nreport = sys.argv.pop(1)\nsys.argv[0] = 'digest'\n"
         "try:\n    runpy.run_module('digest', run_name='__main__')\n"
@@ -172,8 +187,6 @@ def test_shell_completion_goes_to_typer(env, tmp_path):
 
 def typer_values(name: str, args: list[str]) -> dict:
     """The keyword arguments typer's callback would pass to the body for ``args``."""
-    import typer.main
-
     from digest.cli.root import app
 
     group = typer.main.get_command(app)
@@ -207,3 +220,54 @@ def test_every_fast_command_has_a_spec():
     for name in ("search", "list", "show"):
         assert fastpath.describe(name)["command"]["body"].startswith("digest.cli.library_run:")
     assert fastpath.describe("add")["command"] is None  # no typer-free body (yet)
+
+
+# --- any command declared with ``runs``: the options of `digest toc` and `add` ---------------------
+
+def toc_like_body(issue, ocr, jobs, max_size, reader, format, json, example):
+    """A body for the declaration below (the fast path imports it by name)."""
+
+
+TocFormat = format_option(Fmt.table, Fmt.text, Fmt.json)
+
+
+def toc_like_command():
+    sub = App(cls=PlainValuesGroup)
+
+    @sub.command("toc")
+    @fastpath.runs(toc_like_body)
+    def toc(issue: Annotated[str | None, typer.Argument()] = None, ocr: OcrOpt = OcrMode.AUTO,
+            jobs: OcrJobsOpt = 1, max_size: MaxSizeOpt = None, reader: ReaderOpt = None,
+            format: TocFormat = None, json: JsonOpt = False,
+            example: ExampleOpt = False) -> None:
+        """A command with the options of `digest toc`."""
+
+    @sub.command("other")
+    def other() -> None:
+        """A second command, so that the group keeps its commands apart."""
+
+    group = typer.main.get_command(sub)
+    ctx = group.make_context("digest", ["toc"])
+    return group.get_command(ctx, "toc"), ctx
+
+
+@pytest.mark.parametrize("args", [[], ["a.pdf"], ["a.pdf", "--ocr", "never", "-j", "2"],
+                                  ["--max-size", "5M", "a.pdf", "--reader", "pypdf"],
+                                  ["-", "-f", "text", "--json", "--example"], ["--ocr=always"]])
+def test_values_of_toc_like_options_are_typer_values(args):
+    command, root = toc_like_command()
+    spec = fastpath._describe(command, fastpath._context(command, "toc", root))
+    values, left = fastpath.read_command_line(spec, args)
+    ctx = command.make_context("toc", list(args), parent=root)
+    expected = {p.name: typer.main._normalize_collection_value(p, ctx.params[p.name])
+                for p in command.params}
+    assert left == [] and values == expected
+    assert {k: type(v) for k, v in values.items()} == {k: type(v) for k, v in expected.items()}
+
+
+@pytest.mark.parametrize("args", [["--ocr", "ALWAYS"], ["-j", "0"], ["a", "b"], ["--reader"]])
+def test_toc_like_lines_it_cannot_be_sure_of_go_to_typer(args):
+    command, root = toc_like_command()
+    spec = fastpath._describe(command, fastpath._context(command, "toc", root))
+    with pytest.raises(fastpath.Unsure):
+        fastpath.read_command_line(spec, args)
