@@ -84,20 +84,20 @@ def serve(args: list[str]) -> bool:
         root_values, rest = read_command_line(spec["root"], args, command_follows=True)
         if rest[0] != name:  # a root option took it as its value
             raise Unsure
-        values, _ = read_command_line(spec["command"], rest[1:])
+        _body(spec["root"])(**root_values)  # --debug, -q: set before the command is read, as
+        values, _ = read_command_line(spec["command"], rest[1:])  # click's group does
     except Unsure:
-        return True
+        return True  # (typer sets the root options again)
     except Exception:  # noqa: BLE001 - a spec that does not fit this code: keep a new one
         return False
-    _run(spec, root_values, values)
+    _run(spec["command"], values)
     return True  # not reached: _run exits
 
 
-def _run(spec: dict, root_values: dict, values: dict) -> None:
+def _run(spec: dict, values: dict) -> None:
     from digest.cli.common import boundary
 
-    _body(spec["root"])(**root_values)
-    boundary(_body(spec["command"]))(**values)
+    boundary(_body(spec))(**values)
     sys.exit(0)
 
 
