@@ -13,7 +13,8 @@ The key on the file's first line holds digest's version, Python's, the terminal 
 checksum over the size and modification time of every module of the ``digest`` package and of
 typer's ``__init__``; any difference, a missing or unreadable file, or a shell-completion
 request sends the command line to typer as before, which then renders the help again and keeps
-it. tests/test_startup.py checks that the kept text is what click prints, at several widths.
+it. The same key, without the width (``source_key``), guards the command specs that
+digest/cli/fastpath.py keeps. tests/test_startup.py checks that the kept text is what click prints, at several widths.
 """
 
 from __future__ import annotations
