@@ -40,6 +40,14 @@ def set_state(debug: bool, quiet: bool, version: bool) -> None:
     state.debug = debug
     state.quiet = quiet
 
+def __getattr__(name: str):
+    if name in ("JsonOpt", "PasswordOpt"):  # once defined here; typer's, so loaded on demand
+        from digest.cli import options
+
+        return getattr(options, name)
+    raise AttributeError(f"module 'digest.cli.common' has no attribute {name!r}")
+
+
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread like KeyboardInterrupt so that the same clean-up runs
     (open transactions roll back, worker pools are shut down, temporary files removed)."""
