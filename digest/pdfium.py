@@ -31,46 +31,80 @@ import math
 from digest.errors import EncryptedError, InputError
 from digest.pdf import GAP_SPACE, RawPage, Run, lines_of_runs
 
-# PDFium's error code for a missing or wrong password (FPDF_ERR_PASSWORD).
+# PDFium's error codes when a document does not load (FPDF_ERR_*), in pypdfium2's words.
 _ERR_PASSWORD = 4
+_LOAD_ERRORS = {1: "Unknown error", 2: "File access error", 3: "Data format error",
+                4: "Incorrect password error", 5: "Unsupported security scheme error",
+                6: "Page not found or content error"}
 
 
 def available() -> bool:
     """Whether pypdfium2 is installed (``pip install 'digest[fast]'``)."""
     try:
-        import pypdfium2  # noqa: F401 - the reader imports it next anyway
+        _raw()
     except ImportError:
         return False
     return True
 
 
+_initialised = False
+
+
+def _raw():
+    """PDFium's C API (pypdfium2's ctypes bindings), the library initialised.
+
+    Only the bindings: pypdfium2's helper classes (documents, pages, bitmaps, with PIL and
+    numpy support) cost as much to import again as the bindings themselves, and the reader
+    needs none of them. PDFium initialises once per process; pypdfium2 asking again (OCR
+    renders pages with it) is a no-op inside PDFium.
+    """
+    global _initialised
+    try:
+        import pypdfium2_raw as raw
+    except ImportError:  # an older pypdfium2: its raw module, initialised by pypdfium2
+        import pypdfium2.raw as raw
+
+        return raw
+    if not _initialised:
+        config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None,
+                                         m_v8EmbedderSlot=0)
+        raw.FPDF_InitLibraryWithConfig(config)
+        _initialised = True
+    return raw
+
+
 def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:
     """Every page's lines, as pdf.read_pdf gives them; the same errors."""
-    import pypdfium2 as pdfium
-
+    raw = _raw()
+    secret = (password + "\x00").encode("utf-8") if password is not None else None
+    doc = raw.FPDF_LoadMemDocument64(data, len(data), secret)
     try:
-        doc = pdfium.PdfDocument(data, password=password)
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == _ERR_PASSWORD:
-            hint = "the password is wrong" if password else "give its password with --password"
-            raise EncryptedError(f"{source}: the PDF is encrypted; {hint}") from None
-        raise InputError(f"{source}: the PDF is damaged and cannot be read ({exc}); "
-                         "try re-saving it from a PDF viewer") from None
-    try:
-        return [_read_page(doc[i]) for i in range(len(doc))]
+        count = raw.FPDF_GetPageCount(doc) if doc else 0
+        if count < 1:
+            code = raw.FPDF_GetLastError()
+            if code == _ERR_PASSWORD:
+                hint = "the password is wrong" if password else "give its password with --password"
+                raise EncryptedError(f"{source}: the PDF is encrypted; {hint}")
+            reason = f"Failed to load document (PDFium: {_LOAD_ERRORS.get(code, f'error {code}')})."
+            raise InputError(f"{source}: the PDF is damaged and cannot be read ({reason}); "
+                             "try re-saving it from a PDF viewer")
+        return [_read_page(raw, doc, i, source) for i in range(count)]
     finally:
-        doc.close()
+        if doc:
+            raw.FPDF_CloseDocument(doc)
 
 
-def _read_page(page) -> RawPage:
-    import pypdfium2.raw as raw
-
-    textpage = page.get_textpage()
+def _read_page(raw, doc, index: int, source: str) -> RawPage:
+    page = raw.FPDF_LoadPage(doc, index)
+    if not page:
+        raise InputError(f"{source}: PDFium cannot load page {index + 1}; try --reader pypdf, "
+                         "or re-saving the PDF from a PDF viewer")
+    textpage = raw.FPDFText_LoadPage(page)
     runs: list[Run] = []
     fonts: dict[int, str] = {}  # a font's name is read once per page
     try:
-        texts = _texts_by_object(raw, textpage.raw)
-        for obj, (a, b, _c, _d, x, y) in _text_objects(raw, page.raw):
+        texts = _texts_by_object(raw, textpage)
+        for obj, (a, b, _c, _d, x, y) in _text_objects(raw, page):
             text = texts.get(_address(obj), "").strip("\n\r\x00")
             if not text or text.isspace():
                 continue
@@ -83,8 +117,8 @@ def _read_page(page) -> RawPage:
                     start = last.end  # continues the previous run: see the module docstring
             runs.append(Run(start, y, size or 1.0, font, text, reported_x=x))
     finally:
-        textpage.close()
-        page.close()
+        raw.FPDFText_ClosePage(textpage)
+        raw.FPDF_ClosePage(page)
     return RawPage(tuple(lines_of_runs(runs)))
 
 
@@ -96,12 +130,32 @@ def _address(handle) -> int:
 def _texts_by_object(raw, textpage) -> dict[int, str]:
     """The text of every text object of the page, from one pass over the page's characters
     (asking each object for its text searches the page each time: quadratic)."""
+    text_object, unicode = _char_functions(raw)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
     chars: dict[int, list[str]] = {}
     for i in range(raw.FPDFText_CountChars(textpage)):
-        obj = raw.FPDFText_GetTextObject(textpage, i)
+        obj = text_object(handle, i)
         if obj:  # characters PDFium generates (line breaks, spaces) belong to no object
-            chars.setdefault(_address(obj), []).append(chr(raw.FPDFText_GetUnicode(textpage, i)))
+            got = chars.get(obj)
+            if got is None:
+                got = chars[obj] = []
+            got.append(chr(unicode(handle, i)))
     return {k: "".join(v) for k, v in chars.items()}
+
+
+_CHAR_FUNCTIONS: list = []
+
+
+def _char_functions(raw):
+    """FPDFText_GetTextObject and FPDFText_GetUnicode over plain addresses: pypdfium2's
+    bindings wrap every returned handle in a ctypes pointer object, which costs more than
+    the call on a page of a few thousand characters (the object's address is all we need)."""
+    if not _CHAR_FUNCTIONS:
+        void, index = ctypes.c_void_p, ctypes.c_int
+        for name, returns in (("FPDFText_GetTextObject", void), ("FPDFText_GetUnicode", ctypes.c_uint)):
+            address = ctypes.cast(getattr(raw, name), void).value
+            _CHAR_FUNCTIONS.append(ctypes.CFUNCTYPE(returns, void, index)(address))
+    return _CHAR_FUNCTIONS
 
 
 def _text_objects(raw, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):

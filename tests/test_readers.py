@@ -120,6 +120,12 @@ def test_default_is_pypdf():
                                                                       reader="pypdf"))
 
 
+def _uninstall_pdfium(monkeypatch):
+    """As if digest[fast] were not installed: pypdfium2's packages cannot be imported."""
+    for name in ("pypdfium2", "pypdfium2_raw"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
 READER_COMMANDS = {
     "toc": ["toc", "ISSUE"],
     "export": ["export", "ISSUE", "--format", "json"],
@@ -140,7 +146,7 @@ def test_every_issue_reading_command_takes_the_reader(command, tmp_path, monkeyp
     """--reader reaches the PDF reader from every command that reads issue PDFs: without the
     fast extra, asking for PDFium is one error line naming the install (exit 5), and auto
     falls back to pypdf."""
-    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as if not installed
+    _uninstall_pdfium(monkeypatch)  # as if not installed
     runner = CliRunner()
     result = runner.invoke(app, _argv(command, tmp_path, "--reader", "pdfium"))
     assert result.exit_code == 5, result.output
@@ -156,7 +162,7 @@ def test_auto_means_pdfium_when_installed(monkeypatch):
     assert pdf.reader_for(None) == "pypdf"
     assert pdf.reader_for("auto") == "pdfium"
     assert pdf.reader_for("pypdf") == "pypdf"
-    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    _uninstall_pdfium(monkeypatch)
     assert pdf.reader_for("auto") == "pypdf"
     with pytest.raises(UsageError, match="choose one of auto, pypdf, pdfium"):
         pdf.reader_for("mupdf")
