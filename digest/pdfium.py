@@ -76,40 +76,75 @@ def _raw():
 def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:
     """Every page's lines, as pdf.read_pdf gives them; the same errors."""
     raw = _raw()
+    api = _api(raw)
     secret = (password + "\x00").encode("utf-8") if password is not None else None
-    doc = raw.FPDF_LoadMemDocument64(data, len(data), secret)
+    doc = api.FPDF_LoadMemDocument64(data, len(data), secret)
     try:
-        count = raw.FPDF_GetPageCount(doc) if doc else 0
+        count = api.FPDF_GetPageCount(doc) if doc else 0
         if count < 1:
-            code = raw.FPDF_GetLastError()
+            code = api.FPDF_GetLastError()
             if code == _ERR_PASSWORD:
                 hint = "the password is wrong" if password else "give its password with --password"
                 raise EncryptedError(f"{source}: the PDF is encrypted; {hint}")
             reason = f"Failed to load document (PDFium: {_LOAD_ERRORS.get(code, f'error {code}')})."
             raise InputError(f"{source}: the PDF is damaged and cannot be read ({reason}); "
                              "try re-saving it from a PDF viewer")
-        return [_read_page(raw, doc, i, source) for i in range(count)]
+        return [_read_page(api, raw, doc, i, source) for i in range(count)]
     finally:
         if doc:
-            raw.FPDF_CloseDocument(doc)
+            api.FPDF_CloseDocument(doc)
 
 
-def _read_page(raw, doc, index: int, source: str) -> RawPage:
-    page = raw.FPDF_LoadPage(doc, index)
+# The C functions the reader calls. pypdfium2's bindings wrap every handle they return (a
+# page object, a font) in a ctypes pointer object; a page of a few thousand characters and
+# objects spends more on those than on the calls. Here they are re-declared with handles as
+# plain addresses (ints), which is also what identifies an object.
+_FUNCTIONS = ("FPDF_LoadMemDocument64", "FPDF_GetPageCount", "FPDF_GetLastError", "FPDF_CloseDocument",
+              "FPDF_LoadPage", "FPDF_ClosePage", "FPDFText_LoadPage", "FPDFText_ClosePage",
+              "FPDFText_CountChars", "FPDFText_GetTextObject", "FPDFText_GetUnicode",
+              "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFFormObj_CountObjects",
+              "FPDFFormObj_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix",
+              "FPDFTextObj_GetFontSize", "FPDFTextObj_GetFont", "FPDFFont_GetBaseFontName")
+_APIS: dict[int, object] = {}
+
+
+def _api(raw):
+    """_FUNCTIONS over addresses, as attributes."""
+    api = _APIS.get(id(raw))
+    if api is None:
+        from types import SimpleNamespace
+
+        def handle(t):
+            return ctypes.c_void_p if t is not None and t.__name__.startswith("LP_struct_fpdf_") else t
+
+        functions = {}
+        for name in _FUNCTIONS:
+            fn = getattr(raw, name)
+            prototype = ctypes.CFUNCTYPE(handle(fn.restype), *[handle(t) for t in fn.argtypes])
+            functions[name] = prototype(ctypes.cast(fn, ctypes.c_void_p).value)
+        api = _APIS[id(raw)] = SimpleNamespace(**functions)
+    return api
+
+
+def _read_page(api, raw, doc: int, index: int, source: str) -> RawPage:
+    page = api.FPDF_LoadPage(doc, index)
     if not page:
         raise InputError(f"{source}: PDFium cannot load page {index + 1}; try --reader pypdf, "
                          "or re-saving the PDF from a PDF viewer")
-    textpage = raw.FPDFText_LoadPage(page)
+    textpage = api.FPDFText_LoadPage(page)
     runs: list[Run] = []
     fonts: dict[int, str] = {}  # a font's name is read once per page
+    size_out = ctypes.c_float()
+    size_ref = ctypes.byref(size_out)
     try:
-        texts = _texts_by_object(raw, textpage)
-        for obj, (a, b, _c, _d, x, y) in _text_objects(raw, page):
-            text = texts.get(_address(obj), "").strip("\n\r\x00")
+        texts = _texts_by_object(api, textpage)
+        for obj, (a, b, _c, _d, x, y) in _text_objects(api, raw, page):
+            text = texts.get(obj, "").strip("\n\r\x00")
             if not text or text.isspace():
                 continue
-            size = _font_size(raw, obj) * (math.hypot(a, b) or 1.0)
-            font = _font_name(raw, obj, fonts)
+            font_size = float(size_out.value) if api.FPDFTextObj_GetFontSize(obj, size_ref) else 0.0
+            size = font_size * (math.hypot(a, b) or 1.0)
+            font = _font_name(api, obj, fonts)
             start = x
             if runs:
                 last = runs[-1]
@@ -117,62 +152,45 @@ def _read_page(raw, doc, index: int, source: str) -> RawPage:
                     start = last.end  # continues the previous run: see the module docstring
             runs.append(Run(start, y, size or 1.0, font, text, reported_x=x))
     finally:
-        raw.FPDFText_ClosePage(textpage)
-        raw.FPDF_ClosePage(page)
+        if textpage:
+            api.FPDFText_ClosePage(textpage)
+        api.FPDF_ClosePage(page)
     return RawPage(tuple(lines_of_runs(runs)))
 
 
-def _address(handle) -> int:
-    """What identifies a PDFium object (a non-null handle): its address."""
-    return ctypes.addressof(handle.contents)  # 40x faster than ctypes.cast(...).value
-
-
-def _texts_by_object(raw, textpage) -> dict[int, str]:
+def _texts_by_object(api, textpage) -> dict[int, str]:
     """The text of every text object of the page, from one pass over the page's characters
     (asking each object for its text searches the page each time: quadratic)."""
-    text_object, unicode = _char_functions(raw)
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    text_object, unicode = api.FPDFText_GetTextObject, api.FPDFText_GetUnicode
     chars: dict[int, list[str]] = {}
-    for i in range(raw.FPDFText_CountChars(textpage)):
-        obj = text_object(handle, i)
+    for i in range(api.FPDFText_CountChars(textpage)):
+        obj = text_object(textpage, i)
         if obj:  # characters PDFium generates (line breaks, spaces) belong to no object
             got = chars.get(obj)
             if got is None:
                 got = chars[obj] = []
-            got.append(chr(unicode(handle, i)))
+            got.append(chr(unicode(textpage, i)))
     return {k: "".join(v) for k, v in chars.items()}
 
 
-_CHAR_FUNCTIONS: list = []
-
-
-def _char_functions(raw):
-    """FPDFText_GetTextObject and FPDFText_GetUnicode over plain addresses: pypdfium2's
-    bindings wrap every returned handle in a ctypes pointer object, which costs more than
-    the call on a page of a few thousand characters (the object's address is all we need)."""
-    if not _CHAR_FUNCTIONS:
-        void, index = ctypes.c_void_p, ctypes.c_int
-        for name, returns in (("FPDFText_GetTextObject", void), ("FPDFText_GetUnicode", ctypes.c_uint)):
-            address = ctypes.cast(getattr(raw, name), void).value
-            _CHAR_FUNCTIONS.append(ctypes.CFUNCTYPE(returns, void, index)(address))
-    return _CHAR_FUNCTIONS
-
-
-def _text_objects(raw, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
+def _text_objects(api, raw, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
     """(text object, its matrix in page space) in drawing order, inside form XObjects too."""
     m = raw.FS_MATRIX()
-    count = raw.FPDFFormObj_CountObjects(parent) if parent else raw.FPDFPage_CountObjects(page)
+    ref = ctypes.byref(m)
+    text, form = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
+    count = api.FPDFFormObj_CountObjects(parent) if parent else api.FPDFPage_CountObjects(page)
+    get = api.FPDFFormObj_GetObject if parent else api.FPDFPage_GetObject
     for i in range(count):
-        obj = raw.FPDFFormObj_GetObject(parent, i) if parent else raw.FPDFPage_GetObject(page, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind not in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM):
+        obj = get(parent or page, i)
+        kind = api.FPDFPageObj_GetType(obj)
+        if kind != text and kind != form:
             continue
-        raw.FPDFPageObj_GetMatrix(obj, m)
+        api.FPDFPageObj_GetMatrix(obj, ref)
         local = _times((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
+        if kind == text:
             yield obj, local
         else:
-            yield from _text_objects(raw, page, obj, local)
+            yield from _text_objects(api, raw, page, obj, local)
 
 
 def _times(m, n):
@@ -183,19 +201,13 @@ def _times(m, n):
             e * A + f * C + E, e * B + f * D + F)
 
 
-def _font_size(raw, obj) -> float:
-    size = ctypes.c_float()
-    return float(size.value) if raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)) else 0.0
-
-
-def _font_name(raw, obj, fonts: dict[int, str]) -> str:
-    font = raw.FPDFTextObj_GetFont(obj)
-    key = _address(font) if font else 0
-    name = fonts.get(key)
+def _font_name(api, obj: int, fonts: dict[int, str]) -> str:
+    font = api.FPDFTextObj_GetFont(obj) or 0
+    name = fonts.get(font)
     if name is None:
-        n = raw.FPDFFont_GetBaseFontName(font, None, 0)
+        n = api.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
         buf = ctypes.create_string_buffer(max(n, 1))
         if n:
-            raw.FPDFFont_GetBaseFontName(font, buf, n)
-        name = fonts[key] = "/" + buf.value.decode("latin-1")  # as pypdf writes /BaseFont
+            api.FPDFFont_GetBaseFontName(font, buf, n)
+        name = fonts[font] = "/" + buf.value.decode("latin-1")  # as pypdf writes /BaseFont
     return name
