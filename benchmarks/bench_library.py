@@ -29,6 +29,7 @@ parsing), ``digest add --jobs 2`` of the first ``--add`` files into each, the si
     python benchmarks/bench_library.py [--issues 1000] [--repeat 3] [--trigram] [--keep DIR]
     python benchmarks/bench_library.py --issues 1000 --add-only [--code DIR]   # add throughput only
     python benchmarks/bench_library.py --library postgresql [--issues 1000] [--add 100]
+    python benchmarks/bench_library.py --curve LIB1 LIB2... [--repeat 3]   # search at each size
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ QUERIES = (
 PLACES = ("上海", "南京", "杭州", "合肥", "苏州", "宁波", "无锡", "嘉兴", "芜湖", "南通")
 BULLETINS = ("长三角每周要讯", "江苏要情", "浙江信息快报")
 ARTICLES_PER_ISSUE = 20
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
+    "PYTHONPATH": str(REPO)}
 
 
 def variant(n: int, rng: random.Random):
@@ -175,32 +177,69 @@ def search_benchmark(library: Path, repeat: int) -> None:
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
+# A command's peak memory and CPU time (user + system), as its parent sees them.
 MAX_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-           "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+           "stdout=subprocess.DEVNULL); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+           "print(u.ru_maxrss, u.ru_utime + u.ru_stime)")
 SCAN = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); q = sys.argv[2]; "
         "texts = c.execute(\"SELECT id, title, body FROM articles WHERE body != ''\").fetchall(); "
         "print(sum(1 for i, t, b in texts if q in t or q in b))")
 
 
 def all_hits(library: Path, query: str, repeat: int = 3) -> None:
-    """`digest search QUERY --limit 0 --json` against loading every text and scanning it, as
-    whole processes: time and peak memory (medians of interleaved runs)."""
-    runs: dict[str, list[tuple[float, int]]] = {"scan": [], "search": []}
+    """`digest search QUERY --limit 0` (--json, and the default when piped: TSV) against loading
+    every text and scanning it, as whole processes: wall time, CPU time and peak memory (medians
+    of interleaved runs; CPU time and memory are what load moves least)."""
+    import compileall
+
+    # byte-compiled, as an installed package is (PYTHONDONTWRITEBYTECODE would make every run
+    # compile digest's modules from source)
+    compileall.compile_dir(Path(ENV["PYTHONPATH"]) / "digest", quiet=1)
+    search = [sys.executable, "-m", "digest", "search", query, "--limit", "0",
+              "--library", str(library)]
     argv = {"scan": [sys.executable, "-c", SCAN, str(library / "library.db"), query],
-            "search": [sys.executable, "-m", "digest", "search", query, "--limit", "0", "--json",
-                       "--library", str(library)]}
+            "--json": [*search, "--json"], "piped (TSV)": search}
+    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in argv}
     for _ in range(repeat):
         for name, cmd in argv.items():
             start = time.perf_counter()
             out = subprocess.run([sys.executable, "-c", MAX_RSS, *cmd], env=ENV, check=True,
                                  capture_output=True, text=True)
-            runs[name].append((time.perf_counter() - start, int(out.stdout.split()[-1])))
-    med = {n: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
-           for n, r in runs.items()}
-    (st, sm), (qt, qm) = med["scan"], med["search"]
-    print(f"all hits of {query!r}: `digest search --limit 0 --json` {qt:.2f} s, {qm / 1024:.0f} MiB"
-          f" against a Python scan {st:.2f} s, {sm / 1024:.0f} MiB: time {qt / st:.2f}x, "
-          f"memory {qm / sm:.2f}x")
+            rss, cpu = out.stdout.split()[-2:]
+            runs[name].append((time.perf_counter() - start, float(cpu), int(rss)))
+    med = {n: [statistics.median(r[k] for r in rs) for k in range(3)] for n, rs in runs.items()}
+    st, sc, sm = med.pop("scan")
+    print(f"all hits of {query!r} (load {os.getloadavg()[0]:.1f}): a Python scan {st:.2f} s, "
+          f"CPU {sc:.2f} s, {sm / 1024:.0f} MiB")
+    for name, (qt, qc, qm) in med.items():
+        print(f"  `digest search --limit 0` {name:<12} {qt:.2f} s, CPU {qc:.2f} s, "
+              f"{qm / 1024:.0f} MiB: time {qt / st:.2f}x, CPU {qc / sc:.2f}x, memory {qm / sm:.2f}x")
+
+
+def curve(libraries: list[Path], repeat: int) -> None:
+    """For each library: the 20-hit search's median and 95th percentile beside the Python scan
+    (scan rounds before and after the search rounds), then the --limit 0 commands."""
+    print("load average {:.1f} {:.1f} {:.1f} at the start (2 cores)".format(*os.getloadavg()))
+    for library in libraries:
+        conn = sqlite3.connect(library / "library.db")
+        texts = conn.execute("SELECT title, body FROM articles WHERE body != ''").fetchall()
+        conn.close()
+
+        def scan_all(q, texts=texts):
+            return [1 for t, b in texts if q in t or q in b]
+
+        with Library(library, create=False) as lib:
+            lib.search(QUERIES[0])  # the schema read, the first pages cached
+            scan = timed(scan_all, 1)
+            search = timed(lib.search, repeat)
+            scan += timed(scan_all, 1)
+        print(f"{library}: {len(texts)} articles, load {os.getloadavg()[0]:.1f}")
+        base = stats("baseline: Python substring scan", scan)
+        stats("Library.search, 20 hits", search, base=base)
+        p95 = statistics.quantiles(search, n=20)[-1] / statistics.quantiles(scan, n=20)[-1]
+        print(f"  p95 against the scan's p95: {p95:.3f}x")
+        common = max(QUERIES, key=lambda q, scan_all=scan_all: len(scan_all(q)))
+        all_hits(library, common)
 
 
 def heavy_modules(library: Path) -> list[str]:
@@ -327,6 +366,9 @@ def main() -> None:
                         "instead of generating and adding issues (e.g. one kept with --keep); "
                         "a postgresql:// URL of an empty database, or `postgresql` for a "
                         "throw-away server: compare PostgreSQL with SQLite")
+    parser.add_argument("--curve", type=Path, nargs="+", metavar="LIBRARY", help="only the "
+                        "20-hit search beside the scan and the --limit 0 commands, on each of "
+                        "these existing libraries (e.g. ones kept with --keep)")
     parser.add_argument("--add", type=int, default=100,
                         help="with PostgreSQL: files for the `digest add` comparison")
     parser.add_argument("--add-only", action="store_true",
@@ -336,6 +378,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.code:
         ENV["PYTHONPATH"] = str(args.code.resolve())
+    if args.curve:
+        curve(args.curve, args.repeat)
+        return
     if args.library and args.library.startswith("postgres"):
         compare_postgres(args.library, args.issues, args.add, args.repeat)
         return
