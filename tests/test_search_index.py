@@ -3,6 +3,7 @@ and a library indexed before run breaks (schema 6) migrates to the same search r
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 
@@ -175,26 +176,41 @@ def test_postgresql_keeps_run_breaks_as_position_gaps():
 # --- the order of hits (SQLite) -----------------------------------------------------------------
 
 
-def test_title_hits_come_first_then_body_hits_each_newest_first(tmp_path):
+# Stored in this order; by date: s2 (2022), then s5 and s1 (one date, s5 stored later), then s3
+# (an archive of 2020 added last but one), then s4 (no date).
+DATED = (("s1", dt.date(2021, 1, 8)), ("s2", dt.date(2022, 1, 7)), ("s3", dt.date(2020, 1, 3)),
+         ("s4", None), ("s5", dt.date(2021, 1, 8)))
+BY_DATE = ("2", "5", "1", "3", "4")
+
+
+def dated_issues():
+    for n, (sha, date) in enumerate(DATED, 1):
+        yield small_issue(sha, [
+            (f"养老新规{n}", "正文没有那个词。" * 5),
+            (f"会议纪要{n}", "会议讨论了多项议题，" * 20 + "其中包括养老。"),
+            (f"江苏养老{n}", "也说到养老。")], number=n, date=date,
+            region="江苏" if n != 2 else "上海")
+
+
+def test_title_hits_come_first_then_body_hits_each_by_issue_date_then_article_order(tmp_path):
     with Library(tmp_path) as lib:
-        for n in (1, 2, 3):  # stored in this order: issue 3 is the newest
-            lib.store(small_issue(f"s{n}", [
-                (f"养老新规{n}", "正文没有那个词。" * 5),
-                (f"会议纪要{n}", "会议讨论了多项议题，" * 20 + "其中包括养老。"),
-                (f"江苏养老{n}", "也说到养老。")], number=n, region="江苏" if n != 2 else "上海"))
+        for issue in dated_issues():
+            lib.store(issue)
         hits = lib.search("养老", limit=None)
-        assert [h.title for h in hits] == [
-            "江苏养老3", "养老新规3", "江苏养老2", "养老新规2", "江苏养老1", "养老新规1",
-            "会议纪要3", "会议纪要2", "会议纪要1"]
-        assert [h.score for h in hits] == [2.0] * 6 + [1.0] * 3
+        titles = [t for n in BY_DATE for t in (f"养老新规{n}", f"江苏养老{n}")]
+        assert [h.title for h in hits] == titles + [f"会议纪要{n}" for n in BY_DATE]
+        assert [h.score for h in hits] == [2.0] * 10 + [1.0] * 5
         # a limit cuts this order, inside the first tier or reaching into the second
-        assert [h.title for h in lib.search("养老", limit=2)] == ["江苏养老3", "养老新规3"]
-        assert [h.title for h in lib.search("养老", limit=7)] == [h.title for h in hits[:7]]
+        assert [h.title for h in lib.search("养老", limit=3)] == ["养老新规2", "江苏养老2", "养老新规5"]
+        assert [h.title for h in lib.search("养老", limit=12)] == [h.title for h in hits[:12]]
         # filters keep the order
         assert [h.title for h in lib.search("养老", Filters(regions=("江苏",)), limit=None)] == [
-            "江苏养老3", "养老新规3", "江苏养老1", "养老新规1", "会议纪要3", "会议纪要1"]
+            t for t in titles if t[-1] != "2"] + ["会议纪要5", "会议纪要1", "会议纪要3", "会议纪要4"]
         # a term checked by substring (runs with punctuation inside) too
         assert [h.title for h in lib.search("议题，其中", limit=None)] == [
-            "会议纪要3", "会议纪要2", "会议纪要1"]
+            f"会议纪要{n}" for n in BY_DATE]
         assert [h.title for h in lib.search("养老 -江苏", limit=3)] == [
-            "养老新规3", "养老新规2", "养老新规1"]
+            "养老新规2", "养老新规5", "养老新规1"]
+        # a one-character term, which no index narrows (SQL over the articles): the same order
+        assert [h.title[-1] + str(h.seq) for h in lib.search("老", limit=None)] == [
+            f"{n}{seq}" for n in BY_DATE for seq in (1, 2, 3)]

@@ -90,12 +90,15 @@ def run_search(query: list[str], region: list[str] | None, section: str | None,
     target = xlsx_target(fmt, output, [library_db(library)])
     with open_library(library) as lib:
         found = filters(region, section, bulletin, since, until)
+        # A table styles each snippet's matches (``Hit``); the other formats write records.
+        search = lib.iter_search if fmt == Fmt.table else lib.iter_records
+        hits = search(" ".join(query), found, limit + 1 if limit else None)
         if not limit and fmt != Fmt.xlsx:  # all hits, written as found: never all in memory
-            if not _write_hits(lib.iter_search(" ".join(query), found), fmt):
+            if not _write_hits(hits, fmt):
                 err(f"No articles match {' '.join(query)!r}.")
                 raise SystemExit(NO_HITS)
             return
-        hits = lib.search(" ".join(query), found, limit=limit + 1 if limit else None)
+        hits = list(hits)
     if not hits:
         err(f"No articles match {' '.join(query)!r}.")
         raise SystemExit(NO_HITS)
@@ -106,13 +109,13 @@ def run_search(query: list[str], region: list[str] | None, section: str | None,
         from digest.output import write_output
         from digest.xlsx import write_xlsx
 
-        rows = [h.as_dict() for h in hits]
-        return write_output(target, lambda out: write_xlsx(rows, out), binary=True)
+        return write_output(target, lambda out: write_xlsx(hits, out), binary=True)
     _write_hits(hits, fmt)
 
 
 def _write_hits(hits, fmt: Fmt) -> int:
-    """Write hits (a list, or an iterator read as it goes) in ``fmt``; how many were written.
+    """Write hits in ``fmt`` (a list, or an iterator read as it goes); how many were written.
+    ``Hit`` values for a table, their records (``Hit.as_dict``) for the other formats.
 
     A terminal table and CSV (whose header needs every row's fields) hold all the hits; TSV,
     JSON lines and JSON are written hit by hit, the JSON exactly as ``print_json`` would."""
@@ -121,20 +124,19 @@ def _write_hits(hits, fmt: Fmt) -> int:
     if fmt in (Fmt.table, Fmt.csv):
         hits = list(hits)
         if hits:
-            write_records([h.as_dict() for h in hits], fmt) if fmt == Fmt.csv else \
-                _show_hits(hits, fmt)
+            write_records(hits, fmt) if fmt == Fmt.csv else _show_hits(hits)
         return len(hits)
-    count = 0
-    for hit in hits:
+    count, write = 0, sys.stdout.write
+    for record in hits:
         if fmt == Fmt.tsv:
-            _show_hits([hit], fmt)
+            write(_tsv_line(record))
         elif fmt == Fmt.jsonl:
-            sys.stdout.write(json.dumps(hit.as_dict(), ensure_ascii=False, default=str) + "\n")
+            write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         else:
-            sys.stdout.write(("[\n" if count == 0 else ",\n") + _indented_json(hit.as_dict()))
+            write(("[\n" if count == 0 else ",\n") + _indented_json(record))
         count += 1
     if fmt == Fmt.json and count:
-        sys.stdout.write("\n]\n")
+        write("\n]\n")
     return count
 
 
@@ -153,20 +155,19 @@ def _indented_json(record: dict) -> str:
 
     from json.encoder import encode_basestring
 
-    lines = []
-    for k, v in record.items():
-        if type(v) is str:  # most values: encoded at once, in C
-            value = encode_basestring(v)
-        elif isinstance(v, (list, tuple)) and v:
+    def value(v) -> str:
+        if isinstance(v, (list, tuple)) and v:
             items = [_json_scalar(x) for x in v]
-            value = nested(v) if None in items else \
+            return nested(v) if None in items else \
                 "[\n" + ",\n".join(f"      {x}" for x in items) + "\n    ]"
-        else:
-            value = _json_scalar(v)
-            if value is None:
-                value = nested(v)
-        key = _JSON_KEYS.get(k) or _JSON_KEYS.setdefault(k, f"    {_json_scalar(str(k))}: ")
-        lines.append(key + value)
+        scalar = _json_scalar(v)
+        return nested(v) if scalar is None else scalar
+
+    keys = _JSON_KEYS
+    # most values are strings: encoded at once, in C, without a call of ours
+    lines = [(keys[k] if k in keys else keys.setdefault(k, f"    {_json_scalar(str(k))}: "))
+             + (encode_basestring(v) if type(v) is str else value(v))
+             for k, v in record.items()]
     return "  {\n" + ",\n".join(lines) + "\n  }" if lines else "  {}"
 
 
@@ -235,12 +236,16 @@ def _show_article(issue, article, as_json: bool) -> None:
     print("\n".join(article.body))
 
 
-def _show_hits(hits, fmt: Fmt) -> None:
+def _tsv_line(r: dict) -> str:
+    """A hit's record as a TSV line: the columns of the table (``_show_hits``)."""
+    name = (f"{r['bulletin']}:{r['year']}:{r['issue']}" if r["bulletin"] and r["year"]
+            and r["issue"] else str(r["issue_id"]))  # as ``Hit.issue_name``
+    return "\t".join([cell(v) for v in (name, r["seq"], r["date"], r["section"], r["title"],
+                                         r["page"], r["region"], r["snippet"])]) + "\n"
+
+
+def _show_hits(hits) -> None:
     rows = [(h.issue_name, h.seq, h.date, h.section, h.title, h.page, h.region) for h in hits]
-    if fmt != Fmt.table:
-        for row, hit in zip(rows, hits):
-            print("\t".join([*(cell(v) for v in row), cell(hit.snippet.marked())]))
-        return
     from rich.table import Table
     from rich.text import Text
 

@@ -21,7 +21,7 @@ class Backend:
     store_in: Callable  # (conn, issue, issue_id | None) -> id | None, inside a transaction
     place: Callable  # (conn, issue) -> identity.Placement, inside the storing transaction
     remove_issue: Callable  # (conn, issue_id), inside a transaction
-    iter_search: Callable  # (conn, query, filters, limit) -> Iterator[Hit]
+    iter_search: Callable  # (conn, query, filters, limit, make=) -> Iterator[Hit or make's]
     selected: Callable  # (conn, query, filters) -> {issue id: article seqs}
     issue_order: str  # ORDER BY of `digest list`: dates, then names, missing ones first
     check: Callable | None = None  # (conn, repair=) -> CheckResult; None: the Library's own

@@ -35,9 +35,11 @@ from digest.library.rows import (
     INSERT_ARTICLE,
     ISSUE_COLUMNS,
     IssueInfo,
+    article_ids,
     article_values,
     insert_toc,
     issue_values,
+    renumber_articles,
 )
 from digest.library.schema import MIGRATIONS, newer_schema_error
 from digest.models import Issue
@@ -126,9 +128,19 @@ def _v9_title_index(conn: PgConn) -> None:
     conn.execute("ANALYZE article_fts")
 
 
+def _v10_articles_by_date(conn: PgConn) -> None:
+    """Article ids in the order of hits, as SQLite's step 10 (``rows.article_ids``): search's
+    walk down the ids (``pg_search``) then meets hits newest issue first, in article order. The
+    index rows follow their article's new id (ON UPDATE CASCADE)."""
+    conn.execute("ALTER TABLE article_fts DROP CONSTRAINT article_fts_article_id_fkey, "
+                 "ADD CONSTRAINT article_fts_article_id_fkey FOREIGN KEY (article_id) "
+                 "REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE")
+    renumber_articles(conn)
+
+
 # Step i takes a library from version i to i + 1, as ``schema.MIGRATIONS[i]`` does in SQLite.
 PG_STEPS = (_v1_to_v6, _covered, _covered, _covered, _covered, _covered, _v7_run_breaks,
-            _sqlite_only, _v9_title_index)
+            _sqlite_only, _v9_title_index, _v10_articles_by_date)
 assert len(PG_STEPS) == len(MIGRATIONS), "each schema.MIGRATIONS step needs its PostgreSQL form"
 
 
@@ -294,10 +306,14 @@ def store_in(conn: PgConn, issue: Issue, issue_id: int | None = None,
     issue_id = row[0]
     # The articles in one batch (psycopg pipelines executemany): an article with a body and
     # its index row in one statement, so that no article id need come back to Python.
-    conn.executemany(INSERT_ARTICLE, [article_values(issue_id, a) for a in issue.articles
-                                      if not a.body])
-    conn.executemany(_INSERT_INDEXED, [(*article_values(issue_id, a), *tsvector(a.title, a.text),
-                                        title_tsvector(a.title))
+    # The articles' ids are places among their day's (``rows.article_ids``): one writer a day.
+    date = issue.masthead.date
+    conn.execute("SELECT pg_advisory_xact_lock(?)", (_lock_key(f"articles:{date}"),))
+    ids = article_ids(conn, date, [a.seq for a in issue.articles])
+    conn.executemany(INSERT_ARTICLE, [article_values(ids[a.seq], issue_id, a)
+                                      for a in issue.articles if not a.body])
+    conn.executemany(_INSERT_INDEXED, [(*article_values(ids[a.seq], issue_id, a),
+                                        *tsvector(a.title, a.text), title_tsvector(a.title))
                                        for a in issue.articles if a.body])
     insert_toc(conn, issue_id, issue.toc)
     return issue_id

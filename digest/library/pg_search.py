@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from digest.library.rows import hit_from_row
 from digest.library.search import (
     BODY_HIT,
     NO_FILTERS,
@@ -125,7 +126,8 @@ def tsquery(fts: str) -> str:
 # this many rows' tests (~5 us each, the body's tsvector read from TOAST) before the GIN index
 # answers for the older articles.
 WALK_ROWS = 512
-# The order within a tier, SQLite's (``search._candidates_sql``): newest stored first.
+# The order within a tier, SQLite's (``search._candidates_sql``): newest issue date first, in
+# article order (``rows.article_ids``).
 KEY = "article_id"
 
 
@@ -178,10 +180,11 @@ def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
 
 
 def iter_search(conn, query: str, filters: Filters = NO_FILTERS,
-                limit: int | None = None) -> Iterator:
+                limit: int | None = None, make=hit_from_row) -> Iterator:
     """Hits for ``query``, best first (``search.iter_search`` on PostgreSQL)."""
     # Body hits are candidates by their pairs, not by phrase: the exact check always runs.
-    return confirmed(conn, parse_query(query), filters, limit, _candidates_sql, index_exact=False)
+    return confirmed(conn, parse_query(query), filters, limit, _candidates_sql, index_exact=False,
+                     make=make)
 
 
 def narrowing(q: Query) -> tuple[str, list]:

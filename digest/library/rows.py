@@ -20,9 +20,11 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, make_dataclass
 from dataclasses import fields as dataclass_fields
+from itertools import islice
 
+from digest.errors import LibraryError
 from digest.models import Article, Issue, Masthead, Status, TocEntry
-from digest.query import Snippet, snippet
+from digest.query import Snippet, marked_snippet, snippet
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (see digest/__init__.py)
 if TYPE_CHECKING:
@@ -111,18 +113,69 @@ def article_row(issue: Issue, article: Article) -> dict:
 # --- articles -----------------------------------------------------------------------------------
 
 ARTICLE_COLUMNS = ", ".join(f.name for f in ARTICLE_FIELDS)
-INSERT_ARTICLE = (f"INSERT INTO articles (issue_id, {ARTICLE_COLUMNS}) "
-                   f"VALUES (?{', ?' * len(ARTICLE_FIELDS)})")
+INSERT_ARTICLE = (f"INSERT INTO articles (id, issue_id, {ARTICLE_COLUMNS}) "
+                   f"VALUES (?, ?{', ?' * len(ARTICLE_FIELDS)})")
+
+# An article's id is its place in the order search shows hits in (``search``: the index returns
+# rows by id, largest first): the newest issue date first, the later-stored issue of one day
+# first, then the article order. The id is the day (the date's ordinal; 0 for an issue without
+# a date, last as ``ORDER BY date DESC`` puts them) times 2**DAY_BITS, plus the article's place
+# among the day's: each issue stored takes the next block of places above those of the day's
+# issues stored before, its last article the lowest. Ids stay close together where they can
+# (one issue's are consecutive), which keeps the search index small: it stores each id as its
+# distance from the previous one.
+DAY_BITS = 20  # a million articles a day (issues of every bulletin dated that day)
 
 
-def article_values(issue_id: int, article: Article) -> list:
+def article_ids(conn, date: dt.date | None, seqs: list[int]) -> dict[int, int]:
+    """{seq: id} for the articles of an issue dated ``date`` about to be stored (inside the
+    storing transaction: see ``DAY_BITS``)."""
+    low = (date.toordinal() if date else 0) << DAY_BITS
+    high = low + (1 << DAY_BITS)
+    top = conn.execute("SELECT max(id) FROM articles WHERE id >= ? AND id < ?",
+                       (low, high)).fetchone()[0]
+    return _block(low if top is None else top + 1, seqs, high)
+
+
+def _block(base: int, seqs: list[int], high: int) -> dict[int, int]:
+    last = max(seqs, default=0)
+    if base + last >= high or min(seqs, default=0) < 0:
+        raise LibraryError(f"The issues dated {dt.date.fromordinal(base >> DAY_BITS)} hold more "
+                           f"than {1 << DAY_BITS} articles: no more can be stored for that day."
+                           if base >> DAY_BITS else "Too many articles without a date.")
+    return {seq: base + last - seq for seq in seqs}
+
+
+def article_values(article_id: int, issue_id: int, article: Article) -> list:
     """The values of ``INSERT_ARTICLE``'s columns for one article."""
-    return [issue_id, *(f.to_column(getattr(article, f.name)) for f in ARTICLE_FIELDS)]
+    return [article_id, issue_id, *(f.to_column(getattr(article, f.name)) for f in ARTICLE_FIELDS)]
 
 
-def insert_article(conn: sqlite3.Connection, issue_id: int, article: Article) -> int:
-    """Store one article; its row id."""
-    return conn.execute(INSERT_ARTICLE, article_values(issue_id, article)).lastrowid
+def insert_article(conn: sqlite3.Connection, article_id: int, issue_id: int,
+                   article: Article) -> int:
+    """Store one article as ``article_id`` (``article_ids``); its id."""
+    return conn.execute(INSERT_ARTICLE, article_values(article_id, issue_id, article)).lastrowid
+
+
+def renumber_articles(conn) -> None:
+    """Give every stored article the id ``article_ids`` gives (SQLite or PostgreSQL; inside a
+    transaction), the issues of a day in the order they were stored (by issue id)."""
+    rows = conn.execute("SELECT a.id, i.date, a.issue_id, a.seq FROM articles a "
+                        "JOIN issues i ON i.id = a.issue_id ORDER BY i.date, a.issue_id").fetchall()
+    issues: dict[tuple[str | None, int], list[tuple[int, int]]] = {}
+    for old, date, issue_id, seq in rows:
+        issues.setdefault((date, issue_id), []).append((seq, old))
+    new, bases = [], {}
+    for (date, _), articles in issues.items():
+        low = (_date(date).toordinal() if date else 0) << DAY_BITS
+        base = bases.get(low, low)
+        ids = _block(base, [seq for seq, _ in articles], low + (1 << DAY_BITS))
+        new += [(ids[seq], -old) for seq, old in articles]
+        bases[low] = max(ids.values(), default=base - 1) + 1
+    conn.execute("UPDATE articles SET id = -id")  # no new id is an old one meanwhile
+    # in the order of the new ids: each row appended at the end of the table, which keeps
+    # SQLite's pages full (a random order of inserts leaves them half empty)
+    conn.executemany("UPDATE articles SET id = ? WHERE id = ?", sorted(new))
 
 
 def article_from_row(r: sqlite3.Row) -> Article:
@@ -234,10 +287,31 @@ def issue_from_rows(irow: sqlite3.Row, arows, trows) -> Issue:
 
 # --- search hits --------------------------------------------------------------------------------
 
-# The columns a hit is built from: its article's, its issue's (prefix ``a`` and ``i``).
-HIT_COLUMNS = ("a.id AS article_id, i.id AS issue_id, i.source, i.sha256, i.bulletin, i.year, "
-               "i.number, i.total_number, i.date, i.publisher, i.pages, "
-               + ", ".join(f"a.{f.name}" for f in ARTICLE_FIELDS))
+_ISSUE_COLUMN = {"issue": "number"}  # an issue's export field named otherwise in ``issues``
+# The columns of an export row (``FIELDS``, in order), of the article (``a``) and its issue (``i``).
+_RECORD_COLUMNS = (*(f"i.{_ISSUE_COLUMN.get(n, n)}" for n, _, _ in ISSUE_FIELDS),
+                   *(f"a.{f.name}" for f in _EXPORTED))
+_RECORD_START = 6  # where they start in HIT_COLUMNS
+# The columns a hit is built from: its article's, its issue's.
+HIT_COLUMNS = ("a.id AS article_id, i.id AS issue_id, i.sha256, i.total_number, i.pages, "
+               "a.status, " + ", ".join(_RECORD_COLUMNS))
+
+
+def _json_list(text: str | None) -> list:
+    return json.loads(text) if text and text != "[]" else []
+
+
+def _column_to_export(f: Field) -> Callable | None:
+    """Column value → export value of a field (``to_export(from_column(v))``); None when that
+    is the value itself."""
+    known = {(_same, _same): None, (_paragraphs, _join): None, (_same, _round1): _round1,
+             (_json_tuple, list): _json_list}
+    pair = (f.from_column, f.to_export)
+    return known[pair] if pair in known else (lambda v: f.to_export(f.from_column(v)))
+
+
+_RECORD_KEYS = FIELDS
+_RECORD_CONVERT = tuple((f.name, c) for f in _EXPORTED if (c := _column_to_export(f)))
 
 
 class _HitMethods:
@@ -273,3 +347,16 @@ def hit_from_row(r: sqlite3.Row, score: float, terms: list[str]):
     row = article_row(issue, article_from_row(r))
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
     return Hit(**values, score=score, snippet=snippet(row["body"], terms), issue_id=r["issue_id"])
+
+
+def hit_record(r, score: float, terms: list[str]) -> dict:
+    """``hit_from_row(r, score, terms).as_dict()``, made straight from the row: no ``Issue``,
+    ``Article``, ``Hit`` or ``Snippet`` on the way (``digest search --limit 0`` writes tens of
+    thousands)."""
+    d = dict(zip(_RECORD_KEYS, islice(r, _RECORD_START, None)))
+    for name, convert in _RECORD_CONVERT:
+        d[name] = convert(d[name])
+    d["score"] = score
+    d["snippet"] = marked_snippet(d["body"], terms)
+    d["issue_id"] = r[1]
+    return d

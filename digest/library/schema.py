@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from digest.errors import CorruptLibraryError, LibraryError, ReadOnlyLibraryError
+from digest.library.rows import renumber_articles
 from digest.library.search import build_index, index_text_v2
 
 # A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
@@ -165,11 +166,21 @@ def _v9_postgresql_title_index(conn: sqlite3.Connection) -> None:
     ``{title}:`` column filter already finds the title hits."""
 
 
+def _v10_articles_by_date(conn: sqlite3.Connection) -> None:
+    """Article ids in the order search shows hits: the newest issue date first, the article
+    order within an issue (``rows.article_ids``); before, ids were the order of adding, so an
+    archive added after newer issues ranked above them. The search index is keyed by article
+    id and holds no text to move: it is built again under the new ids."""
+    renumber_articles(conn)
+    conn.execute("DROP TABLE article_fts")
+    build_index(conn)
+
+
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
     _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks,
-    _v8_issue_regions, _v9_postgresql_title_index)
+    _v8_issue_regions, _v9_postgresql_title_index, _v10_articles_by_date)
 
 
 def user_version(conn: sqlite3.Connection) -> int:

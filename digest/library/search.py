@@ -15,16 +15,18 @@ texts live once, in ``articles``); deleting from it needs the indexed values, wh
 index.
 
 Ranking. Hits whose *title* holds the query come first, then those that hold it only in the
-body; within each, the most recently stored first (descending article id, the order in which
-the FTS5 index returns rows without reading anything else). This is a choice for speed that
-keeps the order readable: SQLite's BM25 must score every match before the best twenty are
-known, so a search for a common term (江苏: 50,900 of 160,000 articles) cost like a scan of
-every text; here a search reads about as many index entries as it shows hits (``ORDER BY
-rowid DESC LIMIT``, and a ``{title}:`` column filter for the first tier). An article named
-after the term is what the reader looks for first, and in a news library the latest of those
-is what is wanted next. When issues are added in the order they appear (the usual case), the
-order stored is the order of dates; an archive added after newer issues comes after them.
-``Hit.score`` is 2 for a title hit and 1 for a body hit.
+body; within each, the newest issue date first (undated issues last, the later-stored issue
+of one day first), and an issue's articles in their order: descending article id, the order in
+which the FTS5 index returns rows without reading anything else, since an article's id is that
+place (``rows.article_ids``; schema step 10 renumbered the libraries whose ids were the order
+of adding, where an archive added after newer issues came before them). This is a choice for
+speed that keeps the order readable: SQLite's BM25 must score every match before the best
+twenty are known, so a search for a common term (江苏: 50,900 of 160,000 articles) cost like a
+scan of every text; here a search reads about as many index entries as it shows hits
+(``ORDER BY rowid DESC LIMIT``, and a ``{title}:`` column filter for the first tier). An
+article named after the term is what the reader looks for first, and in a news library the
+latest of those is what is wanted next. ``Hit.score`` is 2 for a title hit and 1 for a body
+hit.
 """
 
 from __future__ import annotations
@@ -117,32 +119,35 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(),
 
 
 def iter_search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(),
-                limit: int | None = None) -> Iterator:
+                limit: int | None = None, make=hit_from_row) -> Iterator:
     """Hits for ``query``, best first, one at a time as they are confirmed (at most ``limit``).
 
     SQLite orders the candidates and cuts the list (title hits, then body hits, each newest
     first, ``LIMIT``); Python checks the substring, where the index alone is not exact, only for
     the rows SQLite returns and builds a hit (its snippet) only for those that pass. Without a limit, rows are read as they are ranked, never all held at once.
     The query is parsed before the first hit is asked for, so a bad one raises at once.
+    ``make`` (row, score, terms) builds each hit: a ``Hit`` (``hit_from_row``) or its dict
+    (``rows.hit_record``).
     """
     q = parse_query(query)
-    return confirmed(conn, q, filters, limit)
+    return confirmed(conn, q, filters, limit, make=make)
 
 
 def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=None, *,
-              index_exact: bool = True) -> Iterator:
+              index_exact: bool = True, make=hit_from_row) -> Iterator:
     """Hits of the ranked candidates that pass the exact check; ``candidates`` (q, filters) →
     [(SQL, params)] selects them, tier after tier (default: SQLite's, ``_candidates_sql``). ``index_exact``: the
     candidates of a ``Query.exact`` query all match, so they are not checked (False where the
-    index returns rows it could not narrow)."""
+    index returns rows it could not narrow). ``make``: see ``iter_search``."""
     trusted = index_exact and q.exact
+    terms = q.terms
     found = 0
     for chunk in _ranked(conn, q, filters, limit, candidates or _candidates_sql):
         rows = _hit_rows(conn, [aid for aid, _ in chunk])
         for aid, score in chunk:
             row = rows[aid]
             if trusted or q.matches(row["title"], row["body"]):
-                yield hit_from_row(row, score, q.terms)
+                yield make(row, score, terms)
                 found += 1
                 if limit and found >= limit:
                     return
@@ -198,7 +203,7 @@ def _hit_rows(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, sql
     rows = conn.execute(
         f"SELECT {HIT_COLUMNS} FROM articles a JOIN issues i ON i.id = a.issue_id "
         f"WHERE a.id IN ({marks})", article_ids)
-    return {r["article_id"]: r for r in rows}
+    return {r[0]: r for r in rows}  # HIT_COLUMNS start with the article's id
 
 
 def _fts_narrowing(q: Query) -> tuple[str, list]:

@@ -24,6 +24,8 @@ from digest.library.paths import DB_NAME, expand_paths, is_url
 from digest.library.rows import (
     ISSUE_INFO_SQL,
     IssueInfo,
+    article_ids,
+    hit_record,
     insert_article,
     insert_issue,
     insert_toc,
@@ -293,6 +295,12 @@ class Library:
         so all the hits of a common term are never held at once."""
         return self._b.iter_search(self._conn, query, filters, limit)
 
+    def iter_records(self, query: str, filters: Filters = NO_FILTERS,
+                     limit: int | None = None) -> Iterator[dict]:
+        """``iter_search`` giving each hit as ``Hit.as_dict()`` gives it, built straight from
+        the database's row without the ``Hit``: what ``digest search --limit 0`` writes."""
+        return self._b.iter_search(self._conn, query, filters, limit, make=hit_record)
+
     def trends(self, terms: Iterable[str], *, by=None, by_region: bool = False,
                filters: Filters = NO_FILTERS):
         """Articles matching each term per period (and region): see ``digest.trends``."""
@@ -330,8 +338,9 @@ def _store_in(conn, issue: Issue, issue_id: int | None = None,
     issue_id = insert_issue(conn, issue, issue_id, record)
     if issue_id is None:
         return None
+    ids = article_ids(conn, issue.masthead.date, [a.seq for a in issue.articles])
     for article in issue.articles:
-        article_id = insert_article(conn, issue_id, article)
+        article_id = insert_article(conn, ids[article.seq], issue_id, article)
         if article.body:
             _search.index_article(conn, article_id, article.title, article.text)
     insert_toc(conn, issue_id, issue.toc)
