@@ -70,15 +70,57 @@ def test_real_fixture_pdfs_read_as_pypdf_reads_them():
         _assert_same(path)
 
 
-def test_our_tokenizer_gives_pypdf_s_operations_on_every_committed_pdf():
+def test_our_tokenizer_gives_pypdf_s_operations_on_every_committed_and_fixture_pdf():
     from pypdf.generic import ContentStream
 
-    for path in _committed_pdfs():
+    fixtures = sorted((FIXTURES / "pdf").glob("*.pdf")) if (FIXTURES / "pdf").is_dir() else []
+    for path in _committed_pdfs() + fixtures:
         for page in PdfReader(path, strict=False).pages:
+            if "/Contents" not in page:
+                continue
             content = ContentStream(page["/Contents"].get_object(), page.pdf, "bytes")
             data = content.get_data()
             theirs = ContentStream(page["/Contents"].get_object(), page.pdf, "bytes").operations
             assert _plain(pdfops.parse(data)) == _plain(theirs), path.name
+
+
+def _pypdf_ops(data: bytes):
+    from pypdf.generic import ContentStream
+
+    return ContentStream(_stream(data), None, "bytes").operations
+
+
+@pytest.mark.parametrize("data", [
+    rb"(a(b)c) Tj (x\(y\)z) Tj (tab\there) Tj (\101\60\0071) Tj (line\
+joined) Tj (\\) Tj",
+    b"<48 65 6C6C 6F> Tj <4> Tj <> Tj",
+    b"/P <</MCID 3 /Alt (x) /Sub <</A [1 2 (s)]>> /T true /N null>> BDC EMC",
+    b"[(A) -120.5 (B) 3 /N (C)] TJ % a comment (not a string\n0.5 .5 -.25 5. +3 Tz",
+    b"q 1 0 0 1 0 0 cm BT /F1 12 Tf 0 0 Td (x)' 1 2 (y)\" ET Q",
+])
+def test_tokenizer_cases_as_pypdf_reads_them(data):
+    assert _plain(pdfops.parse(data)) == _plain(_pypdf_ops(data))
+
+
+def test_tokenizer_values_checked_by_hand():
+    got = pdfops.parse(rb"(a(b)c) Tj (\101\60\0071) Tj <48656C6C 6F> Tj <4> Tj [(A) -120.5 /N] TJ 3 0.5 Td")
+    assert got == [([b"a(b)c"], b"Tj"), ([b"A0\x071"], b"Tj"), ([b"Hello"], b"Tj"), ([b"@"], b"Tj"),
+                   ([[b"A", -120.5, "/N"]], b"TJ"), ([3, 0.5], b"Td")]
+    assert type(got[-1][0][0]) is int and type(got[-1][0][1]) is float
+
+
+def test_what_the_tokenizer_does_not_read_goes_to_pypdf_s_parser():
+    data = b"BT /F1 12 Tf (x) Tj ET BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI BT (y) Tj ET"
+    with pytest.raises(pdfops.Unsupported):
+        pdfops.parse(data)
+    from pypdf.generic import ContentStream
+
+    content = ContentStream(_stream(data), None, "bytes")
+    assert [op for _, op in pdfops.operations(content)] == [
+        b"BT", b"Tf", b"Tj", b"ET", b"INLINE IMAGE", b"BT", b"Tj", b"ET"]
+    for odd in (rb"(a\qb) Tj", b"/A#20B Tf", b"1.2.3 Tc", b"1 0 R Do"):
+        with pytest.raises(pdfops.Unsupported):
+            pdfops.parse(odd)
 
 
 def _plain(ops):
