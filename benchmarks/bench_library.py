@@ -24,7 +24,8 @@ PostgreSQL beside SQLite (``--library postgresql://…`` names an empty database
 ``--library postgresql`` starts a throw-away server from tests/pg_server.py): the same N issues
 stored in-process into each (``Library.store``: the database's share of ``add``, without
 parsing), ``digest add --jobs 2`` of the first ``--add`` files into each, the size of each, and
-``Library.search`` median and 95th percentile on each beside the Python scan, in one run.
+``Library.search`` median and 95th percentile on each beside the Python scan, in one run; and
+the SQL PostgreSQL's search ran before it took SQLite's order (``ts_rank`` over every match).
 
     python benchmarks/bench_library.py [--issues 1000] [--repeat 3] [--trigram] [--keep DIR]
     python benchmarks/bench_library.py --issues 1000 --add-only [--code DIR]   # add throughput only
@@ -312,6 +313,28 @@ def pg_sizes(url: str) -> None:
           f"({index / text:.2f}x the texts)")
 
 
+# PostgreSQL's candidate query before search took SQLite's order: every match ranked by
+# ts_rank (title pairs 5x body pairs) before the LIMIT. Only the SQL, without fetching hits.
+RANKED_BEFORE = ("SELECT f.article_id, ts_rank('{0, 0, 0.2, 1}'::real[], f.doc, %s::tsquery) AS s "
+                 "FROM article_fts f WHERE (f.doc @@ %s::tsquery OR NOT f.exact) "
+                 "ORDER BY s DESC, f.article_id LIMIT 36")
+
+
+def ranked_before(url: str, repeat: int, base: float) -> None:
+    """The candidate query PostgreSQL's search ran before (``RANKED_BEFORE``), same queries."""
+    import psycopg
+
+    from digest.library.pg_search import tsquery
+    from digest.query import parse_query
+
+    with psycopg.connect(url) as conn:
+        def run(q):
+            tsq = tsquery(parse_query(q).fts)
+            conn.execute(RANKED_BEFORE, (tsq, tsq)).fetchall()
+
+        stats("baseline: PG ts_rank SQL (before)", timed(run, repeat), base=base)
+
+
 def compare_postgres(url: str, count: int, add_count: int, repeat: int) -> None:
     """SQLite and PostgreSQL side by side on the same issues (module docstring)."""
     folder = Path(tempfile.mkdtemp(prefix="digest-bench-pg-"))
@@ -350,6 +373,8 @@ def compare_postgres(url: str, count: int, add_count: int, repeat: int) -> None:
                 stats(f"{name} Library.search, 20 hits", timed(lib.search, repeat), base=base)
                 stats(f"{name} Library.search, all hits",
                       timed(lambda q, lib=lib: lib.search(q, limit=None), repeat), base=base)
+        ranked_before(url, repeat, base)
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if server is not None:
