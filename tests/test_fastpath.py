@@ -1,4 +1,4 @@
-"""The fast path (digest/cli/fastpath.py): command lines of search, list and show read from a
+"""The fast path (digest/cli/fastpath.py): command lines of search, list, show, toc and export read from a
 kept spec without typer give byte for byte what typer gives - stdout, stderr, exit code - and
 every command line it cannot be sure of goes to typer, which prints click's own errors and help.
 
@@ -38,6 +38,7 @@ MAIN = ("import runpy, sys\nreport = sys.argv.pop(1)\nsys.argv[0] = 'digest'\n"
         "finally:\n    open(report, 'w').write(str('typer' in sys.modules))\n")
 TYPER = "import sys\nfrom digest.cli.root import app\nsys.argv[0] = 'digest'\napp(prog_name='digest')"
 FAST, SLOW = "fast", "typer"
+TXT = "tests/data/other-bulletin.txt"  # an issue as text: read in a moment, by no PDF reader
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def env(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "digest", "add",
                     str(REPO / "tests" / "data" / "other-bulletin.txt")],
                    cwd=REPO, env=environment, check=True, capture_output=True)
-    for command in (["search", "古镇"], ["list"], ["show", "1"]):
+    for command in (["search", "古镇"], ["list"], ["show", "1"], ["toc", TXT], ["export", TXT]):
         subprocess.run([sys.executable, "-m", "digest", *command], cwd=REPO, env=environment,
                        check=True, capture_output=True)
     return environment
@@ -119,6 +120,51 @@ LINES = [
     (["show", "1", "-3"], SLOW),  # no such option
     (["show"], SLOW),
     (["show", "1", "2", "3"], SLOW),
+    # toc
+    (["toc", TXT], FAST),
+    (["toc", "samples/issue-200.pdf"], FAST),
+    (["toc", TXT, "--json"], FAST),
+    (["toc", "--format=csv", TXT], FAST),
+    (["toc", TXT, "-f", "tsv"], FAST),
+    (["toc", TXT, "-fjsonl"], FAST),
+    (["toc", TXT, "-f", "table"], FAST),  # rich, to a pipe of 80 columns
+    (["toc", "--example"], FAST),
+    (["toc", TXT, "--example"], FAST),  # the command's own usage error
+    (["toc"], FAST),  # no ISSUE: the command's own usage error
+    (["toc", "missing.pdf"], FAST),  # exit 3
+    (["toc", TXT, "-f", "xlsx"], FAST),  # needs -o
+    (["toc", TXT, "--max-size", "1K"], FAST),  # converted by the callback, then refused
+    (["toc", TXT, "--max-size", "5Q"], FAST),  # the callback's own error
+    (["toc", TXT, "--ocr", "never", "-j2", "--reader", "pypdf", "--password", "x"], FAST),
+    (["toc", "--ocr=always", TXT], FAST),
+    (["--debug", "toc", TXT], FAST),
+    (["-q", "toc", TXT], FAST),
+    (["toc", TXT, "--ocr", "ALWAYS"], SLOW),  # case-insensitive choice: typer's conversion
+    (["toc", TXT, "-j", "0"], SLOW),  # below its minimum
+    (["toc", TXT, "--reader"], SLOW),
+    (["toc", TXT, "--reader", "mupdf"], SLOW),
+    (["toc", TXT, TXT], SLOW),  # one ISSUE only
+    (["toc", TXT, "--bogus"], SLOW),
+    (["toc", "--help"], SLOW),
+    # export
+    (["export", TXT], FAST),
+    (["export", TXT, "-f", "json"], FAST),
+    (["export", TXT, "--bom"], FAST),
+    (["export", "--raw", TXT, "-f", "md"], FAST),
+    (["export", TXT, TXT, "-r", "浙"], FAST),  # several issues, a region resolved
+    (["export", TXT, "--home", "长三角"], FAST),
+    (["export", TXT, "--home", "火星"], FAST),  # the callback's own error
+    (["export"], FAST),  # the library's articles
+    (["export", "--query", "古镇", "--since", "2021", "-f", "jsonl"], FAST),
+    (["export", "--query", "没有这个词"], FAST),  # an empty export, said on stderr
+    (["export", TXT, "--query", "古镇"], FAST),  # the command's own usage error
+    (["export", "--home", "长三角"], FAST),
+    (["export", TXT, "--bom", "-f", "json"], FAST),
+    (["export", TXT, "-o", "-"], FAST),
+    (["export", TXT, "-f", "xml"], SLOW),
+    (["export", TXT, "-j", "x"], SLOW),
+    (["export", TXT, "--query"], SLOW),
+    (["export", "--help"], SLOW),
 ]
 
 
@@ -203,6 +249,11 @@ VALUES = [
     ("search", ["x", "-f", "tsv", "--json", "-o", "o.xlsx", "--library", "L"]),
     ("search", ["--", "--x", "-n"]), ("list", []), ("list", ["-f", "csv"]), ("show", ["a"]),
     ("show", ["a", "2", "--json"]), ("show", ["--", "a", "-2"]),
+    ("toc", []), ("toc", ["a.pdf", "--ocr", "never", "-j", "3", "--max-size=2M", "-f", "csv"]),
+    ("toc", ["--example", "--json", "--password", "p", "-o", "t.xlsx", "--reader", "pdfium"]),
+    ("export", []), ("export", ["a", "b", "--bom", "--raw", "-r", "苏", "--home", "长三角"]),
+    ("export", ["--query", "q", "--section", "s", "--bulletin=b", "--since", "2020", "--until",
+                "2021", "--library", "L", "-f", "md", "-o", "x.md", "-j2"]),
 ]
 
 
@@ -219,6 +270,8 @@ def test_values_are_typer_values(name, args):
 def test_every_fast_command_has_a_spec():
     for name in ("search", "list", "show"):
         assert fastpath.describe(name)["command"]["body"].startswith("digest.cli.library_run:")
+    for name in ("toc", "export"):
+        assert fastpath.describe(name)["command"]["body"] == f"digest.cli.issue_run:run_{name}"
     assert fastpath.describe("add")["command"] is None  # no typer-free body (yet)
 
 

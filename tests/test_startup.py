@@ -3,7 +3,7 @@ load no PDF reader, no segmenter, no fuzzy matcher and no pydantic (which typer 
 convert values; see digest/cli/plain_values.py), and no module of another command (the group
 imports a command's module when it runs: digest/cli/lazy.py). `digest --help` kept from an
 earlier run loads no typer at all (digest/cli/fasthelp.py), and prints what click prints; nor
-do search, list and show once their spec is kept (digest/cli/fastpath.py, whose own tests are
+do search, list, show and toc once their spec is kept (digest/cli/fastpath.py, whose own tests are
 tests/test_fastpath.py).
 Checked in fresh interpreters, through the same entry point as the console script; what is
 asserted is which modules are loaded, never how long anything takes."""
@@ -218,3 +218,21 @@ def test_toc_loads_one_reader_and_no_rich_when_piped():
     pdf = str(REPO / "samples" / "issue-200.pdf")
     assert loaded_by("toc", pdf, "--json", watch=("rich", "pypdfium2", "jieba")) == []
     assert loaded_by("toc", pdf, "--reader", "pdfium", watch=("rich", "pypdf", "jieba")) == []
+
+
+# What `digest toc` has no use for: another command's modules, the library, enrichment.
+UNUSED_BY_TOC = ("digest.cli.library_run", "digest.cli.library_cmds", "digest.cli.summary_cmd",
+                 "digest.cli.trends_cmd", "digest.cli.bookmarks_cmd", "digest.library",
+                 "sqlite3", "digest.enrich", "digest.tokens", "jieba", "digest.export")
+
+
+@pytest.mark.parametrize("args", [["toc", str(REPO / "samples" / "issue-200.pdf")],
+                                  ["toc", str(REPO / "tests" / "data" / "other-bulletin.txt"),
+                                   "-f", "json"]])
+def test_toc_on_the_fast_path_loads_no_typer(args, tmp_path):
+    """Once its spec is kept, `digest toc` runs without typer (digest/cli/fastpath.py), and
+    neither path loads rich (piped), the library or enrichment."""
+    cache = {"XDG_CACHE_HOME": str(tmp_path)}
+    watch = ("rich", "pypdfium2", *UNUSED_BY_TOC)
+    assert loaded_by(*args, watch=watch, env=cache) == []  # typer's, which keeps the spec
+    assert loaded_by(*args, watch=watch + TYPER_ONLY, env=cache) == []

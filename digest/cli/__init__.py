@@ -4,7 +4,7 @@ Start-up is what a user feels first, so nothing here imports typer (typer alone 
 a bare `python -c pass`). ``main`` (the console script) hands `digest --help`, `digest` alone and
 `digest --version` to ``digest.cli.fasthelp``, which prints click's own rendering kept from an
 earlier run; then ordinary command lines of the commands declared with ``fastpath.runs``
-(search, list, show) to ``digest.cli.fastpath``, which reads them as click would from a spec
+(search, list, show, toc, export) to ``digest.cli.fastpath``, which reads them as click would from a spec
 kept from an earlier run and calls the command's typer-free body. Every other command line goes
 to the typer app of ``digest.cli.root``, whose
 command group (``digest.cli.lazy``) imports a command's module only when that command runs or
@@ -26,8 +26,9 @@ How to add a command:
 2. Add ``"name": "module"`` to ``COMMANDS`` below, where `digest --help` should list it.
 
 3. For a command run often, put its body in a module that imports no typer (as
-   digest/cli/library_run.py) and declare it with ``@fastpath.runs(body)`` under ``@boundary``:
-   the declaration's signature is the body's, its own body empty. See digest/cli/fastpath.py.
+   digest/cli/library_run.py, digest/cli/issue_run.py) and declare it with
+   ``@fastpath.runs(body)`` under ``@boundary``: the declaration's signature is the body's, its
+   own body empty. See digest/cli/fastpath.py.
 
 That is all: the group lists ``COMMANDS`` in order, imports ``digest.cli.module`` the first time
 "name" is needed, and builds only that command. tests/test_startup.py fails when a module

@@ -1,11 +1,11 @@
-"""Ordinary command lines of `digest search`, `list`, `show` … run without importing typer.
+"""Ordinary command lines of `digest search`, `list`, `show`, `toc` … run without importing typer.
 
 Measured (python -X importtime, and whole processes beside `python -c pass`): importing typer
 costs about 1.5× the interpreter's own start-up, so no command run through typer can come
 within 3× of `python -c pass`. A command whose typer declaration says ``@runs(body)`` has its
-body in a typer-free module (digest/cli/library_run.py); typer calls that body with the values
-it read, and so does this module, which reads the command line itself when it can be sure of
-reading it as click would:
+body in a typer-free module (digest/cli/library_run.py, issue_run.py); typer calls that body
+with the values it read, and so does this module, which reads the command line itself when it
+can be sure of reading it as click would:
 
 - The first time a command runs through typer, ``remember`` keeps a *spec* of it in the user
   cache folder (``command-NAME.json``): what click's own parser of that command, and of the

@@ -1,25 +1,18 @@
-"""`digest toc` and `digest export`: one issue file in, its structure out."""
+"""`digest toc` and `digest export`: one issue file in, its structure out.
+
+The bodies are in digest/cli/issue_run.py, which imports no typer, so that
+digest/cli/fastpath.py can run them without it; here they are declared (``runs``).
+"""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
-from digest.cli import app
-from digest.cli.common import (
-    boundary,
-    console,
-    page_callback,
-    print_json,
-    progress,
-    table,
-    warn_all,
-    write_records,
-)
-from digest.cli.library_cmds import filters, library_db, library_rows
-from digest.cli.office_out import binary_target, write_xlsx_records, xlsx_target
+from digest.cli import app, issue_run
+from digest.cli.common import boundary
+from digest.cli.fastpath import runs
 from digest.cli.options import (
     BulletinOpt,
     ExampleOpt,
@@ -39,11 +32,7 @@ from digest.cli.options import (
     UntilOpt,
     XlsxOutputOpt,
     format_option,
-    output_format,
-    reader_name,
-    with_example,
 )
-from digest.errors import UsageError
 from digest.source import OcrMode
 
 IssueArg = Annotated[str | None, typer.Argument(
@@ -56,6 +45,7 @@ ExportFormat = format_option(Fmt.csv, Fmt.json, Fmt.jsonl, Fmt.md, Fmt.xlsx, def
 
 @app.command()
 @boundary
+@runs(issue_run.run_toc)
 def toc(issue: IssueArg = None, example: ExampleOpt = False, format: TocFormat = None,
         json: JsonOpt = False, password: PasswordOpt = None, output: XlsxOutputOpt = None,
         max_size: MaxSizeOpt = None, ocr: OcrOpt = OcrMode.AUTO, jobs: OcrJobsOpt = 1,
@@ -67,30 +57,6 @@ def toc(issue: IssueArg = None, example: ExampleOpt = False, format: TocFormat =
 
     Example: digest toc --example
     """
-    from digest.cli import render
-    from digest.issue import parse_issue
-
-    fmt = output_format(format, json, piped=Fmt.text)
-    paths = with_example([issue] if issue else [], example)
-    if len(paths) > 1:
-        raise UsageError("give one ISSUE file or --example, not both")
-    target = xlsx_target(fmt, output, paths)
-    with progress(1, "OCR") as bar:
-        parsed = parse_issue(paths[0], password=password, max_size=max_size, ocr=ocr, jobs=jobs,
-                             progress=page_callback(bar), reader=reader_name(reader))
-    if fmt == Fmt.json:
-        return print_json(render.toc_json(parsed))
-    if fmt == Fmt.xlsx:
-        write_xlsx_records(target, render.toc_json(parsed)["articles"], sheet="toc")
-    elif fmt == Fmt.table:
-        console().print(render.toc_table(parsed))
-    elif fmt == Fmt.text:
-        print(render.toc_plain(parsed))
-    elif fmt == Fmt.tsv:
-        table((), [tuple(a.values()) for a in render.toc_json(parsed)["articles"]], fmt)
-    else:
-        write_records(render.toc_json(parsed)["articles"], fmt)
-    warn_all(parsed.warnings, parsed.source)
 
 
 BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so that "
@@ -102,6 +68,7 @@ RawOpt = Annotated[bool, typer.Option("--raw", help="Write text exactly as store
 
 @app.command()
 @boundary
+@runs(issue_run.run_export)
 def export(
     issues: Annotated[list[str] | None, typer.Argument(
         help="Issue files (PDF or text); none: the articles of the library.", metavar="[ISSUE]...",
@@ -140,45 +107,3 @@ def export(
     With the office extra (pip install 'digest[office]'), --format xlsx -o issue-200.xlsx
     writes an Excel workbook.
     """
-    from digest.export import issue_rows, write_rows
-    from digest.output import resolve_output, write_output
-
-    fmt = output_format(format, json, piped=Fmt.csv, terminal=Fmt.csv).value
-    issues = with_example(issues, example) if example else issues
-    if home and not issues:
-        raise UsageError("--home applies to issue files read now; the library's articles keep "
-                         "the regions they were added with")
-    if bom and fmt != "csv":
-        raise UsageError(f"--bom is for CSV (for Excel); --format {fmt} is written without one: "
-                         "drop --bom")
-    if fmt == Fmt.xlsx:
-        from digest.xlsx import load_openpyxl
-
-        load_openpyxl()  # a missing extra stops the command before any parsing
-        target = binary_target(output, "xlsx", issues or [library_db(library)])
-    else:
-        target = resolve_output(output, issues or [library_db(library)])
-    if not issues:
-        rows = library_rows(library, query, filters(region, section, bulletin, since, until))
-    elif query or section or bulletin or since or until:
-        raise UsageError("--query and the filters other than --region select articles of the "
-                         "library: give them without issue files, e.g. digest export --query 养老")
-    else:
-        from digest.enrich import read_issue
-
-        rows = []
-        with progress(len(issues), "Reading issues") as bar:
-            task = bar.add_task("Reading issues", total=len(issues))
-            for path in issues:
-                parsed = read_issue(path, password=password, max_size=max_size, home=home, ocr=ocr,
-                                    jobs=jobs, progress=page_callback(bar, f"OCR {os.path.basename(path)}"),
-                                    reader=reader_name(reader))
-                warn_all(parsed.warnings, parsed.source)
-                rows += [r for r in issue_rows(parsed) if not region or r["region"] in region]
-                bar.advance(task)
-    if fmt == Fmt.xlsx:
-        from digest.xlsx import write_xlsx
-
-        write_output(target, lambda out: write_xlsx(rows, out), binary=True)
-    else:
-        write_output(target, lambda out: write_rows(rows, fmt, out, bom=bom, raw=raw))

@@ -25,7 +25,14 @@ from digest.cli.common import (
     warn_all,
 )
 from digest.cli.fastpath import runs
-from digest.cli.library_run import _count, _plain, filters, library_db, open_library  # noqa: F401
+from digest.cli.library_run import (  # noqa: F401 - importable from here, as before
+    _count,
+    _plain,
+    filters,
+    library_db,
+    library_rows,
+    open_library,
+)
 from digest.cli.options import (
     BulletinOpt,
     ExampleOpt,
@@ -53,20 +60,9 @@ RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt
 ShowFormat = format_option(Fmt.table, Fmt.tsv, Fmt.json)
 
 # digest.library is imported inside the commands: `digest --help` need not load sqlite3.
-# open_library, filters, library_db, _plain and _count are importable from here, as before.
+# open_library, filters, library_db, library_rows, _plain and _count are importable from here.
 
 PROGRESS_MIN_FILES = 4  # below this a bar flashes by without telling anything
-
-
-def library_rows(library: str | None, query: str | None, chosen) -> list[dict]:
-    """Export rows of the library's articles that match ``query`` and the filters ``chosen``."""
-    from digest.export import article_row
-
-    with open_library(library) as lib:
-        rows = [article_row(issue, article) for issue, article in lib.select(query, chosen)]
-    if not rows:
-        err("No articles in the library match: the export is empty.")
-    return rows
 
 
 @app.command("path")

@@ -45,6 +45,17 @@ def library_db(library: str | None) -> str:
     return where if isinstance(where, str) else str(where / DB_NAME)  # a URL is no file
 
 
+def library_rows(library: str | None, query: str | None, chosen) -> list[dict]:
+    """Export rows of the library's articles that match ``query`` and the filters ``chosen``."""
+    from digest.export import article_row
+
+    with open_library(library) as lib:
+        rows = [article_row(issue, article) for issue, article in lib.select(query, chosen)]
+    if not rows:
+        err("No articles in the library match: the export is empty.")
+    return rows
+
+
 def run_list(library: str | None, format, as_json: bool, output: str | None) -> None:
     """`digest list`: the library's issues."""
     fmt = output_format(format, as_json)
