@@ -18,6 +18,18 @@ FIXTURES = SHARED / "fixtures" / "real-pdfs"
 SAMPLE_PDFS = ("issue-200.pdf", "issue-200-stale.pdf", "issue-200-notoc.pdf")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """The user cache folder (kept help, command specs, jieba's tables) is a temporary one for
+    the whole session, inherited by every digest the tests start: a test run never writes the
+    user's real ~/.cache/digest, nor reads what an older checkout kept there. Tests of the
+    cache itself set XDG_CACHE_HOME to a folder of their own, as before. (XDG_CACHE_HOME steers
+    the folder on Linux and the BSDs: digest/usercache.py.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (../shared is absent)")

@@ -236,3 +236,13 @@ def test_toc_on_the_fast_path_loads_no_typer(args, tmp_path):
     watch = ("rich", "pypdfium2", *UNUSED_BY_TOC)
     assert loaded_by(*args, watch=watch, env=cache) == []  # typer's, which keeps the spec
     assert loaded_by(*args, watch=watch + TYPER_ONLY, env=cache) == []
+
+
+def test_the_tests_keep_their_own_cache(tmp_path_factory):
+    """conftest's ``private_cache``: digest run by any test (subprocesses inherit it) keeps its
+    help, specs and tables under the session's temporary folder, not in ~/.cache/digest."""
+    base = str(tmp_path_factory.getbasetemp())
+    assert usercache.folder().startswith(base + os.sep)
+    done = subprocess.run([sys.executable, "-c", "from digest import usercache\n"
+                           "print(usercache.folder())"], capture_output=True, text=True)
+    assert done.stdout.strip() == usercache.folder()
