@@ -7,7 +7,8 @@ this tokenizer matches whole tokens with one regular expression over the bytes. 
 strings as bytes (literal strings with pypdf's escapes and nesting, hex strings padded), arrays
 as lists; dictionaries (marked-content properties) are read through and stand as {}.
 
-What it does not handle exactly as pypdf does (inline images, an indirect reference, a name
+What it does not handle exactly as pypdf does (pypdf's limits: a stream long enough to hold
+more tokens than its parsing budget, an array or dictionary over its element count; inline images, an indirect reference, a name
 with # escapes or non-ASCII bytes, an unknown escape in a string, a malformed number or token,
 a NUL or vertical tab ending a token) raises Unsupported, and ``operations`` hands the stream to
 pypdf's parser instead. tests/test_pdftext.py compares the two on every committed PDF.
@@ -55,6 +56,12 @@ def operations(content) -> list[tuple[list, bytes]]:
 
 def parse(data: bytes) -> list[tuple[list, bytes]]:
     """The (operands, operator) pairs of a content stream's bytes; Unsupported where unsure."""
+    from pypdf import get_configuration
+
+    if len(data) >= get_configuration().stream_parsing_work_maximum_count:
+        # A token is at least a byte: a shorter stream cannot exhaust pypdf's parsing budget,
+        # a longer one is pypdf's to refuse (LimitReachedError) or read.
+        raise Unsupported("a stream that may be over pypdf's parsing budget")
     ops: list[tuple[list, bytes]] = []
     operands: list = []
     pos, end = 0, len(data)
@@ -89,6 +96,16 @@ def parse(data: bytes) -> list[tuple[list, bytes]]:
 
 
 _COMMENT = object()
+
+
+def _check_count(count: int, kind: str) -> None:
+    """Unsupported past pypdf's element limit for an array or dictionary (it raises there)."""
+    from pypdf import get_configuration
+
+    config = get_configuration()
+    limit = config.array_maximum_element_count if kind == "array" else config.dictionary_maximum_element_count
+    if count > limit:
+        raise Unsupported(f"an {kind} over pypdf's element limit")
 
 
 def _number(num: bytes):
@@ -215,6 +232,7 @@ def _array(data: bytes, pos: int) -> tuple[list, int]:
         if pos >= len(data):
             raise Unsupported("an unterminated array")
         if data[pos] == 0x5D:  # ]
+            _check_count(len(items), "array")
             return items, pos + 1
         value, pos = _value(data, pos, in_array=True)
         items.append(value)
@@ -222,12 +240,14 @@ def _array(data: bytes, pos: int) -> tuple[list, int]:
 
 def _dictionary(data: bytes, pos: int) -> tuple[dict, int]:
     pos += 2
+    entries = 0
     while True:
         pos = _skip_ws(data, pos)
         if data[pos:pos + 2] == b">>":
             after = _skip_ws(data, pos + 2)
             if data[after:after + 6] == b"stream":
                 raise Unsupported("a stream keyword after a dictionary")
+            _check_count(entries, "dictionary")
             return {}, pos + 2
         if data[pos:pos + 1] != b"/":
             raise Unsupported("a dictionary key that is not a name")
@@ -236,3 +256,4 @@ def _dictionary(data: bytes, pos: int) -> tuple[dict, int]:
         if data[pos:pos + 1] == b">":
             raise Unsupported("a key without a value")
         _item, pos = _value(data, pos)
+        entries += 1

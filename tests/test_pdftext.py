@@ -118,6 +118,15 @@ def test_what_the_tokenizer_does_not_read_goes_to_pypdf_s_parser():
     content = ContentStream(_stream(data), None, "bytes")
     assert [op for _, op in pdfops.operations(content)] == [
         b"BT", b"Tf", b"Tj", b"ET", b"INLINE IMAGE", b"BT", b"Tj", b"ET"]
+    # pypdf's limits: an array past its element count is pypdf's to refuse (LimitReachedError)
+    from pypdf.errors import LimitReachedError
+
+    big = b"[" + b"1 " * 100_001 + b"] TJ"
+    with pytest.raises(pdfops.Unsupported):
+        pdfops.parse(big)
+    with pytest.raises(LimitReachedError):
+        pdfops.operations(ContentStream(_stream(big), None, "bytes"))
+    assert len(pdfops.parse(b"[" + b"1 " * 100_000 + b"] TJ")[0][0][0]) == 100_000
     for odd in (rb"(a\qb) Tj", b"/A#20B Tf", b"1.2.3 Tc", b"1 0 R Do"):
         with pytest.raises(pdfops.Unsupported):
             pdfops.parse(odd)
