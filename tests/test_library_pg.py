@@ -103,6 +103,27 @@ def test_the_order_is_title_hits_then_body_hits_each_newest_first(both):
             ((3, 1), 2.0), ((3, 2), 2.0)]
 
 
+def test_an_issue_stored_during_a_search_neither_repeats_nor_loses_a_hit(pg_url, monkeypatch):
+    """A search reads the walk of the newest articles, then the index for the older ones; an
+    issue stored in between (newer than all) must not shift the line between the two parts."""
+    monkeypatch.setattr(pg_search, "WALK_ROWS", 3)
+    day = dt.date(2021, 1, 1)
+
+    def issue(n, count):
+        return small_issue(f"d{n}", [(f"第{n}期之{k}", "养老服务。") for k in range(count)],
+                           number=n, date=day + dt.timedelta(days=n))
+
+    with Library(pg_url) as lib, Library(pg_url) as other:
+        for n in range(1, 5):
+            lib.store(issue(n, 1))
+        hits = lib.iter_search("养老服务")
+        seen = [next(hits).issue]
+        other.store(issue(5, 3))  # three articles newer than every other
+        seen += [h.issue for h in hits]
+        assert seen == [4, 3, 2, 1]
+        assert [h.issue for h in lib.search("养老服务", limit=None)] == [5, 5, 5, 4, 3, 2, 1]
+
+
 PLANS = (("enable_indexscan = off",), ("enable_bitmapscan = off",),
          ("enable_seqscan = off", "enable_indexscan = off"), ("enable_sort = off",))
 

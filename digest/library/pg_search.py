@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 
 from digest.library.rows import hit_from_row
 from digest.library.search import (
@@ -144,7 +145,7 @@ def relaxed(fts: str) -> str:
     return _FTS.sub(one, fts)
 
 
-def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
+def _candidates_sql(q: Query, filters: Filters, start: int = 0) -> list[tuple[str, list]]:
     """SQL selecting (article id, score) of every article that may match, best first, in
     SQLite's tiers: title hits, then body hits, each newest first (``search``).
 
@@ -152,8 +153,8 @@ def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
     query's phrases, as FTS5's ``{title}:`` filter decides; a body hit is any other article
     that may match: its whole tsvector holds every pair of the query (``relaxed``). An inexact
     tsvector lost positions, never a lexeme (``tsvector``), so it needs no exception here.
-    Each tier is read in two parts (``WALK_ROWS``): a walk down the newest articles that stops
-    at the limit, then the index for the articles older than those."""
+    Each tier is read in two parts: a walk down the newest articles (``start`` and after, see
+    ``_walk_start``) that stops at the limit, then the index for the articles before those."""
     where, params = filters.sql()
     if q.fts is None:  # nothing to narrow by: every article, newest first, checked in Python
         return [(f"SELECT a.id, {BODY_HIT}::float8 FROM articles a JOIN issues i "
@@ -163,28 +164,38 @@ def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
     join = "" if filters == NO_FILTERS else (
         f"JOIN articles a ON a.id = f.article_id JOIN issues i ON i.id = a.issue_id AND {where}")
     join_params = [] if not join else params
-    # ts_match_vq is ``@@`` as a function: a condition no index can answer, tested row by row.
-    walk = (f"SELECT f.article_id, {{score}}::float8 FROM (SELECT article_id, doc, title_doc "
-            f"FROM article_fts ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) f {join} "
-            f"WHERE {{cond}} ORDER BY f.{KEY} DESC")
-    older = (f"SELECT f.article_id, {{score}}::float8 FROM article_fts f {join} WHERE {{cond}} "
-             f"AND f.{KEY} < (SELECT min({KEY}) FROM (SELECT {KEY} FROM article_fts "
-             f"ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) w) ORDER BY f.{KEY} DESC")
+    # ts_match_vq is ``@@`` as a function: a condition no index can answer, tested row by row
+    # as the walk of the primary key comes to it.
+    walk = (f"SELECT f.article_id, {{score}}::float8 FROM article_fts f {join} "
+            f"WHERE f.{KEY} >= ? AND {{cond}} ORDER BY f.{KEY} DESC")
+    older = (f"SELECT f.article_id, {{score}}::float8 FROM article_fts f {join} "
+             f"WHERE f.{KEY} < ? AND {{cond}} ORDER BY f.{KEY} DESC")
     in_title = ("ts_match_vq(f.title_doc, ?::tsquery)", "f.title_doc @@ ?::tsquery")
     in_body = ("ts_match_vq(f.doc, ?::tsquery) AND NOT ts_match_vq(f.title_doc, ?::tsquery)",
                "f.doc @@ ?::tsquery AND NOT f.title_doc @@ ?::tsquery")
-    return [(part.format(score=score, cond=cond), [*join_params, *values])
+    return [(part.format(score=score, cond=cond), [*join_params, start, *values])
             for score, conds, values in ((TITLE_HIT, in_title, [phrase]),
                                          (BODY_HIT, in_body, [pairs, phrase]))
             for part, cond in zip((walk, older), conds, strict=True)]
 
 
+def _walk_start(conn) -> int:
+    """The key of the oldest of the newest ``WALK_ROWS`` articles: where the walk ends, taken
+    once for a search, so that an article stored meanwhile cannot move another from the index's
+    part into the walk's after the walk was read (a hit twice) or back (a hit lost)."""
+    row = conn.execute(f"SELECT min({KEY}) FROM (SELECT {KEY} FROM article_fts "
+                       f"ORDER BY {KEY} DESC LIMIT {WALK_ROWS}) w").fetchone()
+    return row[0] if row[0] is not None else 0
+
+
 def iter_search(conn, query: str, filters: Filters = NO_FILTERS,
                 limit: int | None = None, make=hit_from_row) -> Iterator:
     """Hits for ``query``, best first (``search.iter_search`` on PostgreSQL)."""
+    q = parse_query(query)
+    start = _walk_start(conn) if q.fts is not None else 0
     # Body hits are candidates by their pairs, not by phrase: the exact check always runs.
-    return confirmed(conn, parse_query(query), filters, limit, _candidates_sql, index_exact=False,
-                     make=make)
+    return confirmed(conn, q, filters, limit, partial(_candidates_sql, start=start),
+                     index_exact=False, make=make)
 
 
 def narrowing(q: Query) -> tuple[str, list]:
