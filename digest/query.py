@@ -244,9 +244,9 @@ def parse_query(text: str) -> Query:
     """Parse a query; raise ``QueryError`` with a hint on a syntax error.
 
     The query is normalised by the function that normalised the stored text when it was read
-    (``digest.text.normalize``): a full-width Ｇ６０ finds what G60 finds.
+    (``digest.normalize``): a full-width Ｇ６０ finds what G60 finds.
     """
-    from digest.text import normalize
+    from digest.normalize import normalize
 
     text = normalize(text)
     tokens = [t for t in _LEX.findall(text) if not t.isspace()]

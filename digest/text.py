@@ -3,7 +3,8 @@
 Extraction damages Chinese text in a handful of recurring ways, each handled by one function:
 
 * fonts whose glyphs are radicals (Kangxi, CJK Radicals Supplement) or compatibility ideographs
-  give code points that look right and search wrong → ``normalize``;
+  give code points that look right and search wrong → ``normalize`` (digest/normalize.py,
+  which queries share);
 * full-width digits and Latin letters (ＧＤＰ１２) → ASCII, while full-width *punctuation* stays,
   because NFKC would turn "，" into "," and "……" into "......";
 * GBK fonts without a ToUnicode map come out as Latin-1 mojibake ("Ä¿Â¼" for 目录) →
@@ -18,10 +19,10 @@ Extraction damages Chinese text in a handful of recurring ways, each handled by 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache, lru_cache
 
 from digest.config import data_text
+from digest.normalize import normalize  # here before: importable from here still
 
 # Sentence-final punctuation: a line ending in one of these (optionally followed by closing
 # quotes or brackets) may end a paragraph.
@@ -32,8 +33,7 @@ _SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014-\u2027“”‘’"
 # Patterns with CJK classes are compiled on first use: re spends 1-3 ms on each such class
-# (it maps the tens of thousands of code points in a bitmap), and `digest search`, which
-# imports this module only to normalise its query, need not pay ~8 ms for what it never runs.
+# (it maps the tens of thousands of code points in a bitmap).
 
 
 @cache
@@ -46,38 +46,11 @@ def _cjk_space_re() -> re.Pattern:
 # Both sides of a title's clause separator are at least this many ideographs long.
 CLAUSE_MIN_CHARS = 4
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200d\u2060\ufeff]")
-# pypdf writes glyphs it cannot map as "/G065"-style names.
-_GLYPH_NAME_RE = re.compile(r"/G[0-9A-Fa-f]{2,4}\b")
 # A Latin-1 run that is really GBK: two or more high-half characters among ASCII.
 _LATIN1_RUN_RE = re.compile(r"[\x20-\xff]*[\x80-\xff][\x20-\xff]*")
 MOJIBAKE_MIN_HIGH = 2  # one GBK character is two bytes; one stray "é" is French, not mojibake
 # Latin text with accents ("Café Müller") also decodes as GBK; it is mostly ASCII letters.
 MOJIBAKE_MAX_LATIN = 0.3
-
-
-@lru_cache(maxsize=1)
-def _translation() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0x2F00, 0x2FE0):  # Kangxi radicals: NFKC knows them
-        mapped = unicodedata.normalize("NFKC", chr(cp))
-        if mapped != chr(cp):
-            table[cp] = mapped
-    for line in data_text("radicals.tsv").splitlines():
-        if line and not line.startswith("#"):
-            radical, ideograph = line.split("\t")[:2]
-            table[int(radical, 16)] = chr(int(ideograph, 16))
-    for lo, hi in ((0xF900, 0xFB00), (0x2F800, 0x2FA20)):  # compatibility ideographs
-        for cp in range(lo, hi):
-            mapped = unicodedata.normalize("NFC", chr(cp))
-            if mapped != chr(cp):
-                table[cp] = mapped
-    for lo, hi in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)):  # ０-９ Ａ-Ｚ ａ-ｚ
-        for cp in range(lo, hi):
-            table[cp] = chr(cp - 0xFEE0)
-    table[0x3000] = " "  # ideographic space: layout, not content
-    table[0x09] = " "
-    return table
 
 
 # High-frequency characters that simplification changed, and their traditional forms: a
@@ -111,27 +84,6 @@ def fix_variants(lines: list[str]) -> list[str]:
     if not any(ch in "".join(lines) for ch in map(chr, table)) or not is_simplified("".join(lines)):
         return lines
     return [line.translate(table) for line in lines]
-
-
-def normalize(s: str) -> str:
-    """Map radicals, compatibility ideographs and full-width alphanumerics; drop control chars."""
-    s = _GLYPH_NAME_RE.sub("", s)
-    if _mapped_re().search(s):  # str.translate looks every character up: ~5× the search
-        s = s.translate(_translation())
-    return _INVISIBLE_RE.sub("", s)
-
-
-@lru_cache(maxsize=1)
-def _mapped_re() -> re.Pattern:
-    """Any character that ``_translation`` maps."""
-    cps = sorted(_translation())
-    runs = []
-    for cp in cps:
-        if runs and runs[-1][1] == cp - 1:
-            runs[-1][1] = cp
-        else:
-            runs.append([cp, cp])
-    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs) + "]")
 
 
 def repair_mojibake(s: str) -> str:

@@ -36,9 +36,10 @@ RUN = ("import runpy, sys\n"
 OTHER_COMMANDS = ("digest.cli.issue_cmds", "digest.cli.summary_cmd", "digest.cli.trends_cmd",
                   "digest.cli.bookmarks_cmd", "digest.issue", "digest.enrich", "digest.export",
                   "digest.trends", "digest.bookmarks")
-# What the library's add path, the data loader or the parsers would pull in.
+# What the library's add path, the data loader or the parsers would pull in (a query is
+# normalised by digest.normalize alone, without digest.text's other clean-ups or the config).
 UNUSED_BY_SEARCH = ("multiprocessing", "concurrent.futures", "hashlib", "importlib.resources",
-                    "zipfile", "tomllib")
+                    "zipfile", "tomllib", "digest.text", "digest.config")
 TYPER = ("typer", "digest.cli.root", "digest.cli.common", "digest.library", "digest.models")
 
 
