@@ -8,9 +8,11 @@ in a temporary folder for `search`, `list` and `show`, by each tree for itself (
 schemas differ between revisions). With ``--baseline DIR`` (a checkout of another revision:
 ``git archive REV | tar -x -C DIR``) the same commands of that tree are run too, interleaved.
 `digest --help` is answered from the help kept in the user cache folder after its first run
-(digest/cli/fasthelp.py), and search, list and show are read from the command specs kept there
-after their first run through typer (digest/cli/fastpath.py); one untimed run of each command
-of each tree fills them.
+(digest/cli/fasthelp.py), and search, list, show and toc are read from the command specs kept
+there after their first run through typer (digest/cli/fastpath.py); one untimed run of each
+command of each tree fills them. `digest toc` reads samples/issue-200.pdf with the default
+reader (pypdf): its whole process beside `python -c pass`, reader included (bench_readers.py
+sets it beside pypdf's bare extraction).
 
     python benchmarks/bench_startup.py [--repeat 15] [--baseline DIR]
 """
@@ -70,7 +72,8 @@ def main() -> None:
             CACHES[tree] = str(Path(folder) / f"cache{len(commands)}")
             commands[label] = {"--help": ["--help"], "search": ["search", "古镇", "--library", lib],
                                "list": ["list", "--library", lib],
-                               "show": ["show", "1", "--library", lib]}
+                               "show": ["show", "1", "--library", lib],
+                               "toc": ["toc", str(tree / "samples" / "issue-200.pdf")]}
             # Untimed: the library, the kept help and command specs, every module's bytecode.
             for argv in (["add", str(TEXT_ISSUE), "--library", lib], *commands[label].values()):
                 subprocess.run([sys.executable, "-m", "digest", *argv], cwd=tree, check=True,
