@@ -206,3 +206,42 @@ def test_marked_snippets_equal_the_snippets_marked():
                             ["ab"], [""], [], ["药 养"], ["养老1"]])
         assert marked_snippet(text, terms) == snippet(text, terms).marked(), (text, terms)
         assert marked_snippet(text, terms, "<", ">") == snippet(text, terms).marked("<", ">")
+
+
+def test_streamed_tsv_and_json_are_what_the_hits_give(tmp_path):
+    """`--limit 0` writes records; the lines are those the ``Hit`` values make (the TSV columns
+    of the table, the issue named by its id without a bulletin), the JSON json.dumps's."""
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+    from digest.cli.common import cell
+
+    with Library(tmp_path) as lib:
+        for issue in [*some_issues(), small_issue("nameless", [("无名养老", "养老。")],
+                                                  bulletin="", number=7)]:
+            lib.store(issue)
+        hits = lib.search("养老", limit=None)
+    expected = "".join("\t".join(cell(v) for v in (
+        h.issue_name, h.seq, h.date, h.section, h.title, h.page, h.region, h.snippet.marked()))
+        + "\n" for h in hits)
+    assert any(h.issue_name == str(h.issue_id) for h in hits)
+    for limit in ("0", "100"):
+        out = CliRunner().invoke(app, ["search", "养老", "-n", limit, "-f", "tsv",
+                                       "--library", str(tmp_path)])
+        assert out.exit_code == 0 and out.stdout == expected
+        out = CliRunner().invoke(app, ["search", "养老", "-n", limit, "--json",
+                                       "--library", str(tmp_path)])
+        assert out.stdout == json.dumps([h.as_dict() for h in hits], ensure_ascii=False,
+                                        indent=2) + "\n"
+
+
+def test_indented_json_is_json_dumps_for_any_value():
+    from digest.cli.library_run import _indented_json
+
+    records = [{"s": "引号\"\n\t\x01", "i": -3, "b": True, "f": False, "n": None, "x": 87.65,
+                "nan": float("nan"), "inf": float("-inf"), "l": ["江苏", "上海"], "e": [],
+                "t": (1, 2.5, None), "mixed": [True, "a"], "d": {"k": [1, {"z": None}]},
+                "ll": [[1], []], "big": 10**30}, {}]
+    for record in records:
+        assert "[\n" + _indented_json(record) + "\n]" == json.dumps([record], ensure_ascii=False,
+                                                                    indent=2)

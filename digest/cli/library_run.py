@@ -156,33 +156,58 @@ def _write_hits(hits, fmt: Fmt) -> int:
 
 def _indented_json(record: dict) -> str:
     """``record`` as an item of a list that ``json.dumps(..., indent=2)`` writes, without the
-    pure-Python encoder that any ``indent`` switches to (10x slower): values are scalars or
-    lists of scalars, each encoded directly; anything else goes to json.dumps."""
+    pure-Python encoder that any ``indent`` switches to (10x slower): the runs of scalar values
+    go to the C encoder, whose item separator is the newline and indent of this level; a list,
+    tuple or dict, whose items need a deeper indent, is written on its own (``_json_list``)."""
+    if not record:
+        return "  {}"
+    encode = _ENCODER[0] if _ENCODER else _encoder()
+    items = list(record.items())
+    nested = [n for n, (_, v) in enumerate(items) if type(v) in _CONTAINERS and v]
+    parts, start = [], 0
+    for n in nested:
+        if n > start:
+            parts.append(encode(dict(items[start:n]))[1:-1])
+        key, value = items[n]
+        parts.append(f"{_json_scalar(str(key))}: {_json_list(value)}")
+        start = n + 1
+    if start < len(items):
+        parts.append(encode(dict(items[start:]))[1:-1])
+    return "  {\n    " + ",\n    ".join(parts) + "\n  }"
+
+
+_ENCODER: list = []  # the C encoder of ``_indented_json``'s runs of scalars, made once
+_CONTAINERS = frozenset((list, tuple, dict))
+
+
+def _encoder():
+    import json
+    from json.encoder import c_make_encoder, encode_basestring
+
+    if c_make_encoder is None:  # no C accelerator: json's own (the same text)
+        _ENCODER.append(json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "),
+                                         default=str).encode)
+    else:  # what JSONEncoder.encode builds at every call: once
+        c_encode = c_make_encoder(None, str, encode_basestring, None, ": ", ",\n    ", False,
+                                  False, True)
+        _ENCODER.append(lambda value: "".join(c_encode(value, 0)))
+    return _ENCODER[0]
+
+
+def _json_list(v) -> str:
+    """A list or tuple of scalars (else anything: ``_nested``) as a value of the record."""
+    items = [_json_scalar(x) for x in v] if type(v) is not dict else [None]
+    if not items or None in items:
+        return "[]" if not items else _nested(v)
+    return "[\n" + ",\n".join(f"      {x}" for x in items) + "\n    ]"
+
+
+def _nested(v) -> str:
+    """``v`` as json.dumps(..., indent=2) writes it as a value of a list's record."""
     import json
 
-    def nested(v) -> str:
-        text = json.dumps(v, ensure_ascii=False, indent=2, default=str)
-        return "\n".join(("    " + ln) if i else ln for i, ln in enumerate(text.splitlines()))
-
-    from json.encoder import encode_basestring
-
-    def value(v) -> str:
-        if isinstance(v, (list, tuple)) and v:
-            items = [_json_scalar(x) for x in v]
-            return nested(v) if None in items else \
-                "[\n" + ",\n".join(f"      {x}" for x in items) + "\n    ]"
-        scalar = _json_scalar(v)
-        return nested(v) if scalar is None else scalar
-
-    keys = _JSON_KEYS
-    # most values are strings: encoded at once, in C, without a call of ours
-    lines = [(keys[k] if k in keys else keys.setdefault(k, f"    {_json_scalar(str(k))}: "))
-             + (encode_basestring(v) if type(v) is str else value(v))
-             for k, v in record.items()]
-    return "  {\n" + ",\n".join(lines) + "\n  }" if lines else "  {}"
-
-
-_JSON_KEYS: dict = {}  # a record's key → its JSON and indent: the same few keys in every hit
+    text = json.dumps(v, ensure_ascii=False, indent=2, default=str)
+    return "\n".join(("    " + ln) if i else ln for i, ln in enumerate(text.splitlines()))
 
 
 def _json_scalar(v) -> str | None:
