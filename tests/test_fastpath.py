@@ -1,6 +1,6 @@
-"""The fast path (digest/cli/fastpath.py): command lines of search, list, show, toc and export read from a
-kept spec without typer give byte for byte what typer gives - stdout, stderr, exit code - and
-every command line it cannot be sure of goes to typer, which prints click's own errors and help.
+"""The fast path (digest/cli/fastpath.py): command lines of search, list, show, toc, export and
+summary read from a kept spec without typer give byte for byte what typer gives - stdout,
+stderr, exit code - and every command line it cannot be sure of goes to typer, which prints click's own errors and help.
 
 Each command line runs in a fresh interpreter twice: through the console script's ``main`` with
 a filled cache, and through typer's app alone (no cache involved). A small wrapper records in a
@@ -50,7 +50,8 @@ def env(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "digest", "add",
                     str(REPO / "tests" / "data" / "other-bulletin.txt")],
                    cwd=REPO, env=environment, check=True, capture_output=True)
-    for command in (["search", "古镇"], ["list"], ["show", "1"], ["toc", TXT], ["export", TXT]):
+    for command in (["search", "古镇"], ["list"], ["show", "1"], ["toc", TXT], ["export", TXT],
+                    ["summary", TXT]):
         subprocess.run([sys.executable, "-m", "digest", *command], cwd=REPO, env=environment,
                        check=True, capture_output=True)
     return environment
@@ -165,6 +166,18 @@ LINES = [
     (["export", TXT, "-j", "x"], SLOW),
     (["export", TXT, "--query"], SLOW),
     (["export", "--help"], SLOW),
+    # summary
+    (["summary", TXT], FAST),
+    (["summary", TXT, "-r", "浙江", "--format=md"], FAST),
+    (["summary", "--json", TXT, "--max-chars", "40"], FAST),
+    (["summary", TXT, "--home", "长三角", "-f", "text"], FAST),
+    (["summary", TXT, "--max-chars", "5"], FAST),  # the command's own usage error
+    (["summary", TXT, "-f", "docx"], FAST),  # needs -o
+    (["summary", TXT, "-r", "火星"], FAST),  # the callback's own error
+    (["summary"], FAST),  # no ISSUE: the command's own usage error
+    (["summary", TXT, "--max-chars", "x"], SLOW),
+    (["summary", TXT, "-f", "csv"], SLOW),  # not one of its formats
+    (["summary", "--help"], SLOW),
 ]
 
 
@@ -272,6 +285,8 @@ def test_every_fast_command_has_a_spec():
         assert fastpath.describe(name)["command"]["body"].startswith("digest.cli.library_run:")
     for name in ("toc", "export"):
         assert fastpath.describe(name)["command"]["body"] == f"digest.cli.issue_run:run_{name}"
+    assert fastpath.describe("summary")["command"]["body"] == "digest.cli.summary_run:run_summary"
+    assert fastpath.describe("bookmarks")["command"] is None  # Path options: typer converts them
     assert fastpath.describe("add")["command"] is None  # no typer-free body (yet)
 
 

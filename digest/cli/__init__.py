@@ -4,9 +4,9 @@ Start-up is what a user feels first, so nothing here imports typer (typer alone 
 a bare `python -c pass`). ``main`` (the console script) hands `digest --help`, `digest` alone and
 `digest --version` to ``digest.cli.fasthelp``, which prints click's own rendering kept from an
 earlier run; then ordinary command lines of the commands declared with ``fastpath.runs``
-(search, list, show, toc, export) to ``digest.cli.fastpath``, which reads them as click would from a spec
-kept from an earlier run and calls the command's typer-free body. Every other command line goes
-to the typer app of ``digest.cli.root``, whose
+(search, list, show, toc, export, summary) to ``digest.cli.fastpath``, which reads them as
+click would from a spec kept from an earlier run and calls the command's typer-free body.
+Every other command line goes to the typer app of ``digest.cli.root``, whose
 command group (``digest.cli.lazy``) imports a command's module only when that command runs or
 its own help is asked. ``app`` is importable from here as before (``from digest.cli import app``)
 and is loaded on first use.
