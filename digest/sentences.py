@@ -12,6 +12,7 @@ they are found verbatim in the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 TERMINATORS = frozenset("。！？；!?;")
@@ -19,6 +20,9 @@ OPENERS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "�
            "【": "】", "〔": "〕", "[": "]", "{": "}", "〈": "〉"}
 CLOSERS = frozenset(OPENERS.values())
 SYMMETRIC = frozenset('"')  # an ASCII double quote opens and closes
+# The characters a sentence's end depends on: a paragraph is scanned from one to the next.
+_MARKS = re.compile("[" + re.escape("".join(sorted(TERMINATORS | set(OPENERS) | CLOSERS
+                                                   | SYMMETRIC))) + "]")
 
 
 def split_paragraph(paragraph: str) -> list[str]:
@@ -26,7 +30,9 @@ def split_paragraph(paragraph: str) -> list[str]:
     out: list[str] = []
     stack: list[str] = []
     start = 0
-    for i, ch in enumerate(paragraph):
+    for mark in _MARKS.finditer(paragraph):  # any other character changes nothing
+        i = mark.start()
+        ch = paragraph[i]
         ended = _track(stack, ch, paragraph[i - 1] if i else "")
         if ended or (ch in TERMINATORS and not stack):
             out.append(paragraph[start:i + 1])

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rouge import mean_f1, rouge_n
 
 from digest import enrich, sentences, summarize
@@ -41,6 +43,35 @@ def test_no_split_inside_quotes_or_brackets():
 
 def test_a_stray_quote_does_not_swallow_the_next_paragraph():
     assert sentences.split(["他说“要快。", "第二段。第三句。"]) == ["他说“要快。", "第二段。", "第三句。"]
+
+
+def _split_char_by_char(paragraph: str) -> list[str]:
+    """split_paragraph as first written: every character through the bracket tracker."""
+    out, stack, start = [], [], 0
+    for i, ch in enumerate(paragraph):
+        ended = sentences._track(stack, ch, paragraph[i - 1] if i else "")
+        if ended or (ch in sentences.TERMINATORS and not stack):
+            out.append(paragraph[start:i + 1])
+            start = i + 1
+    out.append(paragraph[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
+_MARKS = "".join(sorted(sentences.TERMINATORS | set(sentences.OPENERS) | sentences.CLOSERS
+                        | sentences.SYMMETRIC))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(_MARKS + "甲乙丙 ，、\n\t-.a1"), max_size=60))
+def test_sentences_scanned_mark_to_mark_are_those_read_char_by_char(paragraph):
+    assert sentences.split_paragraph(paragraph) == _split_char_by_char(paragraph)
+
+
+def test_sentences_of_the_sample_are_those_read_char_by_char():
+    paragraphs = [p for a in sample_articles() for p in a.body]
+    assert len(paragraphs) > 50
+    for p in paragraphs:
+        assert sentences.split_paragraph(p) == _split_char_by_char(p), p
 
 
 def test_sentences_are_verbatim_slices():
