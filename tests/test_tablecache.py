@@ -58,6 +58,19 @@ def test_past_the_threshold_everything_is_loaded(tmp_path):
     assert lazy.data == table
 
 
+def test_after_enough_text_everything_is_loaded(tmp_path, monkeypatch):
+    table = sample_table()
+    tablecache.write(tmp_path / "t", table, key="k", kind="q", meta={})
+    lazy = tablecache.read(tmp_path / "t", "k")
+    monkeypatch.setattr(tablecache, "COMPLETE_AFTER_CHARS", 100)
+    word = next(w for w in table if len(w) == 2)
+    for _ in range(50):  # the same two characters: never near COMPLETE_SHARE of the keys
+        lazy.ensure(word)
+    assert 0 < len(lazy.data) < len(table) / 10
+    lazy.ensure(word)  # the 102nd character checked
+    assert lazy.data == table
+
+
 def test_stale_key_rebuilds_and_rewrites(tmp_path):
     table = sample_table(200)
     build, calls = build_counter(table, {"total": 1})
