@@ -198,11 +198,41 @@ def locate(title: Sequence[str], lead: Sequence[str], body: Sequence[str],
            home: Grouping | None = None) -> Regions:
     """Primary region and all regions from the tokens of the title, opening sentence and body,
     in a bulletin whose home grouping is ``home`` (None: no grouping is home)."""
+    return locate_in(read_levels(title, lead, body, gaz, home), section, gaz, home)
+
+
+Levels = dict[str, list[Mention]]  # the mentions of the title, opening sentence and body
+
+
+def read_levels(title: Sequence[str], lead: Sequence[str], body: Sequence[str],
+                gaz: Gazetteer | None = None, home: Grouping | None = None) -> Levels:
+    """The mentions of each level, read with the home grouping ``home``."""
+    gaz = gaz or gazetteer.load()
+    return {"title": mentions(title, gaz, home), "lead": mentions(lead, gaz, home),
+            "body": mentions(body, gaz, home)}
+
+
+def names_grouping(tokens: Sequence[str], grouping: Grouping, gaz: Gazetteer | None = None) -> bool:
+    """Whether a token names ``grouping`` itself (长三角, 长三角地区): the only tokens whose
+    mentions depend on the home grouping. Without one, mentions read with ``grouping`` as home
+    are those read with no home."""
+    gaz = gaz or gazetteer.load()
+    seen = _token_memo(gaz)
+    for tok in set(tokens):
+        if (about := seen.get(tok)) is None:
+            about = seen[tok] = (*_place(tok, gaz), _is_abbrev_token(tok, gaz))
+        place = about[0]
+        if place is not None and place.kind == gazetteer.CROSS and place.region == grouping.name:
+            return True
+    return False
+
+
+def locate_in(levels: Levels, section: str | None = None, gaz: Gazetteer | None = None,
+              home: Grouping | None = None) -> Regions:
+    """``locate`` from mentions already read (``read_levels``) with the same ``home``."""
     gaz = gaz or gazetteer.load()
     hint = gaz.section_hint(section)
     allowed = _allowed(hint, home)
-    levels = {"title": mentions(title, gaz, home), "lead": mentions(lead, gaz, home),
-              "body": mentions(body, gaz, home)}
     primary = None
     for level, found in levels.items():
         best = _best(_merge_home(found, MERGE_AT[level], home), allowed)
