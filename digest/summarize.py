@@ -24,7 +24,7 @@ limit, ending with "…": a verbatim prefix of a sentence, but not a whole one.
 
 from __future__ import annotations
 
-import itertools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -47,8 +47,9 @@ PENALTY = 0.5  # multiplier for list intros, list items and fragments
 
 
 def bigrams(text: str) -> set[str]:
-    chars = [c for c in text if c.isalnum()]
-    return {a + b for a, b in itertools.pairwise(chars)}
+    """The pairs of neighbouring letters and digits (punctuation and spaces left out)."""
+    chars = "".join(filter(str.isalnum, text))
+    return set(map(operator.add, chars, chars[1:]))
 
 
 def _score_all(title: str, sents: Sequence[str], weights: Mapping[str, float]) -> list[float]:

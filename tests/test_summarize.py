@@ -161,3 +161,11 @@ def scores() -> dict[str, tuple[float, float]]:
 def test_summaries_beat_lead_1_on_the_labelled_set():
     got = scores()
     assert got["ours"][0] >= got["lead1"][0] and got["ours"][1] >= got["lead1"][1], got
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("长三角一体化，。 a1Ｂ２_-“”\n"), max_size=40))
+def test_bigrams_are_the_pairs_of_neighbouring_letters_and_digits(text):
+    chars = [c for c in text if c.isalnum()]
+    assert summarize.bigrams(text) == {a + b for a, b in zip(chars, chars[1:])}
+    assert summarize.bigrams("长三角，一体化！") == {"长三", "三角", "角一", "一体", "体化"}
