@@ -5,10 +5,12 @@
 Runs `digest add FOLDER --jobs N` once with the code of ``--code`` (say a `git archive main`)
 and once with ``--code2`` (default: this checkout), each into a new library, then compares
 every row of every table (issues without their time of adding; articles: title, body,
-regions, keywords, summaries, …; TOC entries; the per-region counts) and the search index's
-own pages (FTS5 ``article_fts_data``: what the index text of each article put there). Prints
-the first differences and exits 1 when there are any. A speed-up of `add` must leave this
-silent: same articles, keywords, summaries, regions and index text.
+regions, keywords, summaries, …; TOC entries; the per-region counts) and what the search
+index holds: every (term, article, column, position) of FTS5's vocabulary, which is what the
+index text of each article put there. (Not FTS5's own pages: how it packs the same entries
+into segments depends on how the inserts were grouped in a transaction.) Prints the first
+differences and exits 1 when there are any. A speed-up of `add` must leave this silent: same
+articles, keywords, summaries, regions and index text.
 """
 
 from __future__ import annotations
@@ -40,8 +42,11 @@ def rows(library: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(library / "library.db")
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND (name NOT LIKE 'article_fts%' OR name = 'article_fts_data') ORDER BY name")]
-    out = {}
+        "AND name NOT LIKE 'article_fts%' ORDER BY name")]
+    conn.execute("CREATE VIRTUAL TABLE temp.fts_instances "
+                 "USING fts5vocab('main', 'article_fts', 'instance')")
+    out = {"search index": conn.execute("SELECT term, doc, col, offset FROM temp.fts_instances "
+                                        "ORDER BY 1, 2, 3, 4").fetchall()}
     for name in names:
         cols = [r[1] for r in conn.execute(f"PRAGMA table_info({name})")
                 if r[1] not in SKIP.get(name, ())]

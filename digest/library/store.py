@@ -339,10 +339,12 @@ def _store_in(conn, issue: Issue, issue_id: int | None = None,
     if issue_id is None:
         return None
     ids = article_ids(conn, issue.masthead.date, [a.seq for a in issue.articles])
+    indexed = []
     for article in issue.articles:
         article_id = insert_article(conn, ids[article.seq], issue_id, article)
         if article.body:
-            _search.index_article(conn, article_id, article.title, article.text)
+            indexed.append((article_id, article.title, article.text))
+    _search.index_articles(conn, indexed)  # after the rows: see index_articles
     insert_toc(conn, issue_id, issue.toc)
     return issue_id
 
