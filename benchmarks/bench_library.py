@@ -65,8 +65,11 @@ QUERIES = (
 PLACES = ("上海", "南京", "杭州", "合肥", "苏州", "宁波", "无锡", "嘉兴", "芜湖", "南通")
 BULLETINS = ("长三角每周要讯", "江苏要情", "浙江信息快报")
 ARTICLES_PER_ISSUE = 20
+# PYTHONSAFEPATH: `python -m digest` and `python -c` would put the current folder first on the
+# path, and run the digest found there instead of the one --code names (run from a checkout,
+# both sides of a before/after comparison would be that checkout).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
-    "PYTHONPATH": str(REPO)}
+    "PYTHONPATH": str(REPO), "PYTHONSAFEPATH": "1"}
 
 
 def variant(n: int, rng: random.Random):

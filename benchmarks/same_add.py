@@ -29,7 +29,9 @@ SKIP = {"issues": {"added_at"}}
 
 
 def add(code: Path, folder: Path, library: Path, jobs: int) -> str:
-    env = {**os.environ, "PYTHONPATH": str(code.resolve())}
+    # PYTHONSAFEPATH: `python -m` would put the current folder first on the path, and run the
+    # digest found there (this checkout, when run from it) whatever PYTHONPATH says.
+    env = {**os.environ, "PYTHONPATH": str(code.resolve()), "PYTHONSAFEPATH": "1"}
     out = subprocess.run([sys.executable, "-m", "digest", "add", str(folder), "--jobs", str(jobs),
                           "--library", str(library)], env=env, capture_output=True, text=True,
                          check=False)

@@ -16,7 +16,7 @@ from test_search_index import BY_DATE, dated_issues, fts_integrity, random_text
 
 from digest.library import DB_NAME, MIGRATIONS, Filters, Library, connect
 from digest.library.rows import insert_issue, insert_toc
-from digest.library.search import index_article
+from digest.library.search import index_articles
 from digest.query import marked_snippet, snippet
 
 QUERIES = ("养老", "会议", "老", "议题，其中", "养老 -江苏", "上海", "医药", "江苏 OR 养老",
@@ -33,7 +33,7 @@ def stored_v9(conn, issue) -> int:
             "body, region, regions, keywords, summary, physical_page, section_printed) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _v9_values(issue_id, a)).lastrowid
         if a.body:
-            index_article(conn, aid, a.title, a.text)
+            index_articles(conn, [(aid, a.title, a.text)])
     insert_toc(conn, issue_id, issue.toc)
     return issue_id
 
