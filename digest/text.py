@@ -48,6 +48,7 @@ CLAUSE_MIN_CHARS = 4
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # A Latin-1 run that is really GBK: two or more high-half characters among ASCII.
 _LATIN1_RUN_RE = re.compile(r"[\x20-\xff]*[\x80-\xff][\x20-\xff]*")
+_LATIN1_HIGH = re.compile(r"[\x80-\xff]")
 MOJIBAKE_MIN_HIGH = 2  # one GBK character is two bytes; one stray "é" is French, not mojibake
 # Latin text with accents ("Café Müller") also decodes as GBK; it is mostly ASCII letters.
 MOJIBAKE_MAX_LATIN = 0.3
@@ -88,7 +89,7 @@ def fix_variants(lines: list[str]) -> list[str]:
 
 def repair_mojibake(s: str) -> str:
     """Re-decode Latin-1 runs that are really GBK bytes (fonts without a Unicode map)."""
-    if not any("\x80" <= ch <= "\xff" for ch in s):
+    if not _LATIN1_HIGH.search(s):  # most lines: a regex scan, not a Python loop per character
         return s
     return _LATIN1_RUN_RE.sub(_redecode, s)
 
