@@ -7,8 +7,10 @@ forwards, runs of single characters handed to its HMM (``finalseg.cut``). Here t
 computed in the same backward pass that finds the words, with one dictionary lookup per
 fragment instead of two and no tuples or generators; the arithmetic, its order, the ties
 (the longer word wins, as ``max`` over ``(score, end)`` gives) and the HMM calls are jieba's.
-The tokens are the same, token for token: tests/test_tokens.py compares them with jieba's own
-on the committed texts and on generated ones.
+The HMM (``hmm_cut``) is finalseg's Viterbi with back-pointers instead of a path list copied
+at every character, ties broken as its ``max`` breaks them. The tokens are the same, token
+for token: tests/test_tokens.py compares them with jieba's own on the committed texts and on
+generated ones.
 
 No jieba import here (tokens.py is the one module that imports it): the caller passes jieba's
 dictionary, total, block patterns and HMM cut. It is used only with ``JIEBA_VERSION``, the
@@ -21,7 +23,8 @@ import re
 from collections.abc import Callable, Mapping
 from math import log
 
-JIEBA_VERSION = "0.42.1"  # jieba/__init__.py of this version: cut, __cut_DAG, get_DAG, calc
+JIEBA_VERSION = "0.42.1"  # jieba/__init__.py of this version: cut, __cut_DAG, get_DAG, calc;
+# jieba/finalseg/__init__.py: cut, __cut, viterbi
 
 
 def lcut(text: str, freq: Mapping[str, int], total: int, block: re.Pattern, skip: re.Pattern,
@@ -87,3 +90,76 @@ def _flush(buf: str, get, hmm_cut, out: list[str]) -> None:
         out.extend(hmm_cut(buf))
     else:
         out.extend(buf)
+
+
+MIN_FLOAT = -3.14e100  # jieba.finalseg's score of what its tables leave out
+
+
+def hmm_cut(text: str, start: Mapping, trans: Mapping, emit: Mapping, force_split,
+            block: re.Pattern, skip: re.Pattern) -> list[str]:
+    """``list(jieba.finalseg.cut(text))``: its HMM (states B, M, E, S; ``start``, ``trans``,
+    ``emit`` are its tables, ``force_split`` its ``Force_Split_Words``, ``block`` and ``skip``
+    its patterns), the Viterbi path kept as back-pointers instead of a list copied per step."""
+    out: list[str] = []
+    for blk in block.split(text):
+        if block.match(blk):
+            for word in _hmm_words(blk, start, trans, emit):
+                if word not in force_split:
+                    out.append(word)
+                else:
+                    out.extend(word)
+        else:
+            out.extend(x for x in skip.split(blk) if x)
+    return out
+
+
+def _hmm_words(blk: str, start, trans, emit) -> list[str]:
+    states = _viterbi(blk, start, trans, emit)
+    words: list[str] = []
+    begin = nexti = 0
+    for i, pos in enumerate(states):
+        if pos == "B":
+            begin = i
+        elif pos == "E":
+            words.append(blk[begin:i + 1])
+            nexti = i + 1
+        elif pos == "S":
+            words.append(blk[i])
+            nexti = i + 1
+    if nexti < len(blk):
+        words.append(blk[nexti:])
+    return words
+
+
+def _viterbi(obs: str, start, trans, emit) -> list[str]:
+    """finalseg.viterbi's best state path. Its ``max`` over (score, previous state) pairs takes
+    the later letter on a tie (S over E, M over B): so do the comparisons below."""
+    eb, em, ee, es = (emit[s].get for s in "BMES")
+    t = {(a, b): trans[a].get(b, MIN_FLOAT) for a in "BMES" for b in "BMES"}
+    tEB, tSB, tMM, tBM, tSS, tES, tBE, tME = (t["E", "B"], t["S", "B"], t["M", "M"], t["B", "M"],
+                                              t["S", "S"], t["E", "S"], t["B", "E"], t["M", "E"])
+    o = obs[0]
+    vb, vm = start["B"] + eb(o, MIN_FLOAT), start["M"] + em(o, MIN_FLOAT)
+    vs, ve = start["S"] + es(o, MIN_FLOAT), start["E"] + ee(o, MIN_FLOAT)
+    back = []
+    for o in obs[1:]:
+        e = eb(o, MIN_FLOAT)  # B after E or S
+        x, y = ve + tEB + e, vs + tSB + e
+        nb, pb = (x, "E") if x > y else (y, "S")
+        e = em(o, MIN_FLOAT)  # M after M or B
+        x, y = vm + tMM + e, vb + tBM + e
+        nm, pm = (x, "M") if x >= y else (y, "B")
+        e = es(o, MIN_FLOAT)  # S after S or E
+        x, y = vs + tSS + e, ve + tES + e
+        ns, ps = (x, "S") if x >= y else (y, "E")
+        e = ee(o, MIN_FLOAT)  # E after B or M
+        x, y = vb + tBE + e, vm + tME + e
+        ne, pe = (x, "B") if x > y else (y, "M")
+        back.append({"B": pb, "M": pm, "S": ps, "E": pe})
+        vb, vm, vs, ve = nb, nm, ns, ne
+    state = "E" if ve > vs else "S"
+    path = [state]
+    for step in reversed(back):
+        state = step[state]
+        path.append(state)
+    return path[::-1]

@@ -156,8 +156,11 @@ def _lcut_function(tk):
     jieba = _jieba()
     if jieba.__version__ != segment.JIEBA_VERSION:
         return tk.lcut
+    hmm = jieba.finalseg
+    hmm_cut = partial(segment.hmm_cut, start=hmm.start_P, trans=hmm.trans_P, emit=hmm.emit_P,
+                      force_split=hmm.Force_Split_Words, block=hmm.re_han, skip=hmm.re_skip)
     return partial(segment.lcut, freq=tk.FREQ, total=tk.total, block=jieba.re_han_default,
-                   skip=jieba.re_skip_default, hmm_cut=jieba.finalseg.cut)
+                   skip=jieba.re_skip_default, hmm_cut=hmm_cut)
 
 
 @lru_cache(maxsize=1)

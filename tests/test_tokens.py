@@ -212,3 +212,48 @@ def test_another_jieba_version_is_cut_by_jieba_itself(monkeypatch):
         tokens._lcut_function.cache_clear()
     monkeypatch.undo()
     assert tokens._lcut_function(tk).func is segment.lcut
+
+
+def _hmm_args():
+    hmm = tokens._jieba().finalseg
+    return dict(start=hmm.start_P, trans=hmm.trans_P, emit=hmm.emit_P,
+                force_split=hmm.Force_Split_Words, block=hmm.re_han, skip=hmm.re_skip)
+
+
+def test_segment_hmm_cuts_exactly_like_jieba_finalseg_on_the_corpus():
+    from digest import segment
+
+    hmm = tokens._jieba().finalseg
+    lines = corpus_lines()
+    runs = [r for ln in lines for r in hmm.re_han.findall(ln)]  # what jieba hands its HMM
+    assert len(runs) > 1000
+    for piece in [*lines, *runs]:
+        assert segment.hmm_cut(piece, **_hmm_args()) == list(hmm.cut(piece)), piece
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(_ALPHABET), min_size=1, max_size=40))
+def test_segment_hmm_cuts_exactly_like_jieba_finalseg_on_generated_texts(text):
+    from digest import segment
+
+    hmm = tokens._jieba().finalseg
+    assert segment.hmm_cut(text, **_hmm_args()) == list(hmm.cut(text))
+
+
+def test_segment_hmm_breaks_ties_as_finalseg_does():
+    # Every score equal: finalseg's max over (score, state) takes the later letter each time
+    # (S over E, M over B), so one character is S and longer runs are S, S, ...
+    from digest import segment
+
+    hmm = tokens._jieba().finalseg
+    flat = {s: 0.0 for s in "BMES"}
+    tables = dict(start=flat, trans={s: dict(flat) for s in "BMES"},
+                  emit={s: {} for s in "BMES"})
+    saved = hmm.start_P, hmm.trans_P, hmm.emit_P
+    try:
+        hmm.start_P, hmm.trans_P, hmm.emit_P = tables["start"], tables["trans"], tables["emit"]
+        for text in ("甲", "甲乙", "甲乙丙丁"):
+            assert segment.hmm_cut(text, **tables, force_split=set(), block=hmm.re_han,
+                                   skip=hmm.re_skip) == list(hmm.cut(text)), text
+    finally:
+        hmm.start_P, hmm.trans_P, hmm.emit_P = saved
