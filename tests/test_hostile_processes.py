@@ -174,3 +174,43 @@ def test_warnings_past_a_limit_become_a_count(capsys):
     assert len(lines) == WARNINGS_SHOWN + 1
     assert lines[0] == "Warning: big.txt: entry 0 has no body"
     assert lines[-1] == f"Warning: big.txt: {1000 - WARNINGS_SHOWN} more warnings not shown (1000 in all)"
+
+
+# A worker terminated while it writes its result leaves half a message in the result pipe; the
+# executor's manager thread then waited for the rest for ever, and a SIGTERM'd `add` never ended
+# (seen on a loaded machine). The window is while a result crosses the pipe: a 400 MB result
+# takes a few tenths of a second, and the delays below sweep across it.
+HALF_WRITTEN = """
+import concurrent.futures as cf, multiprocessing, os, sys, time
+from digest.library.ingest import _terminate_workers
+
+def big(marker):
+    data = b"x" * (400 << 20)
+    open(marker, "w").close()
+    return data
+
+if __name__ == "__main__":
+    marker, delay = sys.argv[1], float(sys.argv[2])
+    pool = cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(big, marker)
+    while not os.path.exists(marker):
+        time.sleep(0.001)
+    time.sleep(delay)
+    _terminate_workers(pool)
+    pool.shutdown(wait=True, cancel_futures=True)
+    print("ended")
+"""
+
+
+def test_workers_terminated_mid_result_do_not_hang_the_run(tmp_path):
+    script = tmp_path / "half_written.py"
+    script.write_text(HALF_WRITTEN)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    for delay in (0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0):
+        marker = tmp_path / f"marker-{delay}"
+        try:
+            done = subprocess.run([sys.executable, str(script), str(marker), str(delay)], env=env,
+                                  capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"terminating the workers {delay} s into a result hung the pool")
+        assert done.stdout == "ended\n", done.stderr

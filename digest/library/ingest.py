@@ -91,6 +91,7 @@ def report(callback: ProgressCallback | None, outcome: FileOutcome, done: int, t
 
 
 PARENT_POLL_S = 0.5  # how often a worker checks that its parent is alive: dies within a second
+WORKER_EXIT_S = 5  # after terminate(): how long to wait for a worker to be gone
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -173,9 +174,22 @@ def _parse_in_pool(paths: list[str], jobs: int, password: str | None, max_size: 
 
 
 def _terminate_workers(pool) -> None:
+    """Terminate the pool's workers and make sure its manager thread cannot wait for them.
+
+    A worker terminated while it writes a result leaves half a message in the result pipe;
+    the executor's manager thread then blocks reading the rest for ever, and both
+    ``shutdown(wait=True)`` and interpreter exit (which joins that thread) hang: a SIGTERM'd
+    ``add`` was seen never to end. The parent holds the pipe's write end too, so the read
+    cannot see EOF while that stays open: closing it turns the half message into EOFError,
+    which the manager thread treats as a broken pool (it joins the workers and stops)."""
     for process in list(getattr(pool, "_processes", {}).values()):
         with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone
             process.terminate()
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            process.join(WORKER_EXIT_S)  # dead before the write end closes: no new writes
+    with contextlib.suppress(OSError, AttributeError):
+        pool._result_queue._writer.close()
 
 
 def _worker_init() -> None:
