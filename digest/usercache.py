@@ -23,3 +23,20 @@ def folder() -> str:
     import platformdirs
 
     return platformdirs.user_cache_dir("digest")
+
+
+def write_keyed(path: str, key: str, text: str) -> None:
+    """Write ``key``, a newline and ``text`` to ``path`` whole or not at all (a temporary file
+    renamed over it); a read-only or full cache folder only makes commands slower, so an
+    OSError leaves the old file (or none) and is not raised."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temp, "w", encoding="utf-8") as f:
+            f.write(f"{key}\n{text}")
+        os.replace(temp, path)
+    except OSError:
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            os.unlink(temp)

@@ -19,7 +19,6 @@ digest/cli/fastpath.py keeps. tests/test_startup.py checks that the kept text is
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -70,15 +69,7 @@ def remember(args: list[str]) -> None:
     if path is None:
         return
     text = render()
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "w", encoding="utf-8") as f:
-            f.write(f"{key}\n{text}")
-        os.replace(temp, path)
-    except OSError:  # a read-only or full cache folder: help is only slower
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    usercache.write_keyed(path, key, text)
 
 
 def render() -> str:

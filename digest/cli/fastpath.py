@@ -349,7 +349,6 @@ def _load(name: str) -> dict:
 
 def remember(args: list[str]) -> None:
     """Keep the spec of the command ``args`` name (typer runs it next; a run of typer only)."""
-    import contextlib
     import json
 
     try:
@@ -358,15 +357,9 @@ def remember(args: list[str]) -> None:
         text = json.dumps(describe(name), ensure_ascii=False)
     except Exception:  # noqa: BLE001 - a typer whose insides differ: typer runs every time
         return
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temp, "w", encoding="utf-8") as f:
-            f.write(f"{key}\n{text}")
-        os.replace(temp, path)
-    except OSError:  # a read-only or full cache folder: commands are only slower
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    from digest import usercache
+
+    usercache.write_keyed(path, key, text)
 
 
 def describe(name: str) -> dict:
