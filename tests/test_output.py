@@ -70,7 +70,8 @@ def test_a_fifo_is_written_not_renamed_over(tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     got = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    # daemon: if digest dies before opening the FIFO, the blocked reader must not hang pytest's exit
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
     reader.start()
     result = digest("export", ISSUE, "-o", str(fifo))
     reader.join(timeout=60)
