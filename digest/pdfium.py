@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
+import sys
 
 from digest.errors import EncryptedError, InputError
 from digest.pdf import GAP_SPACE, RawPage, Run, lines_of_runs
@@ -41,42 +43,116 @@ _LOAD_ERRORS = {1: "Unknown error", 2: "File access error", 3: "Data format erro
 def available() -> bool:
     """Whether pypdfium2 is installed (``pip install 'digest[fast]'``)."""
     try:
-        _raw()
+        _api()
     except ImportError:
         return False
     return True
 
 
-_initialised = False
+# The C functions the reader calls, declared as in PDFium's headers (fpdfview.h, fpdf_text.h,
+# fpdf_edit.h), every handle (a document, a page, a page object, a font) a plain address: an
+# int, which is also what identifies an object. pypdfium2's bindings wrap each handle they
+# return in a ctypes pointer object, and a page of a few thousand characters and objects spends
+# more on those than on the calls.
+_HANDLE = ctypes.c_void_p
+_INT, _UINT, _ULONG, _SIZE = ctypes.c_int, ctypes.c_uint, ctypes.c_ulong, ctypes.c_size_t
+_FUNCTIONS = {  # name: (result type, argument types)
+    "FPDF_InitLibraryWithConfig": (None, (_HANDLE,)),  # FPDF_LIBRARY_CONFIG*
+    "FPDF_LoadMemDocument64": (_HANDLE, (ctypes.c_void_p, _SIZE, ctypes.c_char_p)),
+    "FPDF_GetPageCount": (_INT, (_HANDLE,)),
+    "FPDF_GetLastError": (_ULONG, ()),
+    "FPDF_CloseDocument": (None, (_HANDLE,)),
+    "FPDF_LoadPage": (_HANDLE, (_HANDLE, _INT)),
+    "FPDF_ClosePage": (None, (_HANDLE,)),
+    "FPDFText_LoadPage": (_HANDLE, (_HANDLE,)),
+    "FPDFText_ClosePage": (None, (_HANDLE,)),
+    "FPDFText_CountChars": (_INT, (_HANDLE,)),
+    "FPDFText_GetTextObject": (_HANDLE, (_HANDLE, _INT)),
+    "FPDFText_GetUnicode": (_UINT, (_HANDLE, _INT)),
+    "FPDFPage_CountObjects": (_INT, (_HANDLE,)),
+    "FPDFPage_GetObject": (_HANDLE, (_HANDLE, _INT)),
+    "FPDFFormObj_CountObjects": (_INT, (_HANDLE,)),
+    "FPDFFormObj_GetObject": (_HANDLE, (_HANDLE, _ULONG)),
+    "FPDFPageObj_GetType": (_INT, (_HANDLE,)),
+    "FPDFPageObj_GetMatrix": (_INT, (_HANDLE, ctypes.c_void_p)),  # FS_MATRIX*
+    "FPDFTextObj_GetFontSize": (_INT, (_HANDLE, ctypes.c_void_p)),  # float*
+    "FPDFTextObj_GetFont": (_HANDLE, (_HANDLE,)),
+    "FPDFFont_GetBaseFontName": (_SIZE, (_HANDLE, ctypes.c_char_p, _SIZE)),
+}
+# FPDF_PAGEOBJ_TEXT and FPDF_PAGEOBJ_FORM of FPDFPageObj_GetType (fpdf_edit.h).
+_TEXT_OBJECT, _FORM_OBJECT = 1, 5
 
 
-def _raw():
-    """PDFium's C API (pypdfium2's ctypes bindings), the library initialised.
+class _Matrix(ctypes.Structure):  # FS_MATRIX (fpdfview.h)
+    _fields_ = [(name, ctypes.c_float) for name in "abcdef"]
 
-    Only the bindings: pypdfium2's helper classes (documents, pages, bitmaps, with PIL and
-    numpy support) cost as much to import again as the bindings themselves, and the reader
-    needs none of them. PDFium initialises once per process; pypdfium2 asking again (OCR
-    renders pages with it) is a no-op inside PDFium.
-    """
-    global _initialised
-    try:
-        import pypdfium2_raw as raw
-    except ImportError:  # an older pypdfium2: its raw module, initialised by pypdfium2
-        import pypdfium2.raw as raw
+
+class _LibraryConfig(ctypes.Structure):  # FPDF_LIBRARY_CONFIG (fpdfview.h) as of its version 2
+    _fields_ = [("version", ctypes.c_int), ("m_pUserFontPaths", ctypes.c_void_p),
+                ("m_pIsolate", ctypes.c_void_p), ("m_v8EmbedderSlot", ctypes.c_uint)]
+
+
+_API = None
+
+
+def _api():
+    """_FUNCTIONS as attributes, PDFium initialised (once per process; pypdfium2 asking again,
+    as OCR's rendering does, is a no-op inside PDFium). ImportError without pypdfium2."""
+    global _API
+    library = _library()  # each time: tests make pypdfium2 uninstalled for a while
+    if _API is None:
+        from types import SimpleNamespace
+
+        def function(name: str, result, args):
+            address = ctypes.cast(getattr(library, name), ctypes.c_void_p).value
+            return ctypes.CFUNCTYPE(result, *args)(address)
+
+        api = SimpleNamespace(**{name: function(name, *types) for name, types in _FUNCTIONS.items()})
+        config = _LibraryConfig(version=2)
+        api.FPDF_InitLibraryWithConfig(ctypes.byref(config))
+        _API = api
+    return _API
+
+
+_LIBRARIES: dict[str, ctypes.CDLL] = {}
+
+
+def _library():
+    """PDFium's functions by name: the library pypdfium2 ships, loaded from pypdfium2_raw's
+    folder (where its bindings load it from, by the platform's name for it) without importing
+    the bindings. They declare PDFium's whole API, thousands of ctypes objects, and took as
+    long to import as reading a small issue's pages. Where the library is not there (a
+    pypdfium2 built on the system's PDFium, an older one), the bindings themselves."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pypdfium2_raw")  # None where it cannot be imported
+    if spec is None:
+        import pypdfium2.raw as raw  # an older pypdfium2; ImportError where there is none
 
         return raw
-    if not _initialised:
-        config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None,
-                                         m_v8EmbedderSlot=0)
-        raw.FPDF_InitLibraryWithConfig(config)
-        _initialised = True
-    return raw
+    path = os.path.join(spec.submodule_search_locations[0], _library_file_name())
+    if not os.path.exists(path):
+        import pypdfium2_raw
+
+        return pypdfium2_raw
+    library = _LIBRARIES.get(path)
+    if library is None:
+        library = _LIBRARIES[path] = ctypes.CDLL(path)
+    return library
+
+
+def _library_file_name() -> str:
+    """PDFium's file name as pypdfium2_raw's bindings spell it on this platform."""
+    if sys.platform.startswith(("win32", "cygwin", "msys")):
+        return "pdfium.dll"
+    if sys.platform.startswith(("darwin", "ios")):
+        return "libpdfium.dylib"
+    return "libpdfium.so"
 
 
 def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawPage]:
     """Every page's lines, as pdf.read_pdf gives them; the same errors."""
-    raw = _raw()
-    api = _api(raw)
+    api = _api()
     secret = (password + "\x00").encode("utf-8") if password is not None else None
     doc = api.FPDF_LoadMemDocument64(data, len(data), secret)
     try:
@@ -89,44 +165,13 @@ def read_pdf(data: bytes, source: str, password: str | None = None) -> list[RawP
             reason = f"Failed to load document (PDFium: {_LOAD_ERRORS.get(code, f'error {code}')})."
             raise InputError(f"{source}: the PDF is damaged and cannot be read ({reason}); "
                              "try re-saving it from a PDF viewer")
-        return [_read_page(api, raw, doc, i, source) for i in range(count)]
+        return [_read_page(api, doc, i, source) for i in range(count)]
     finally:
         if doc:
             api.FPDF_CloseDocument(doc)
 
 
-# The C functions the reader calls. pypdfium2's bindings wrap every handle they return (a
-# page object, a font) in a ctypes pointer object; a page of a few thousand characters and
-# objects spends more on those than on the calls. Here they are re-declared with handles as
-# plain addresses (ints), which is also what identifies an object.
-_FUNCTIONS = ("FPDF_LoadMemDocument64", "FPDF_GetPageCount", "FPDF_GetLastError", "FPDF_CloseDocument",
-              "FPDF_LoadPage", "FPDF_ClosePage", "FPDFText_LoadPage", "FPDFText_ClosePage",
-              "FPDFText_CountChars", "FPDFText_GetTextObject", "FPDFText_GetUnicode",
-              "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFFormObj_CountObjects",
-              "FPDFFormObj_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix",
-              "FPDFTextObj_GetFontSize", "FPDFTextObj_GetFont", "FPDFFont_GetBaseFontName")
-_APIS: dict[int, object] = {}
-
-
-def _api(raw):
-    """_FUNCTIONS over addresses, as attributes."""
-    api = _APIS.get(id(raw))
-    if api is None:
-        from types import SimpleNamespace
-
-        def handle(t):
-            return ctypes.c_void_p if t is not None and t.__name__.startswith("LP_struct_fpdf_") else t
-
-        functions = {}
-        for name in _FUNCTIONS:
-            fn = getattr(raw, name)
-            prototype = ctypes.CFUNCTYPE(handle(fn.restype), *[handle(t) for t in fn.argtypes])
-            functions[name] = prototype(ctypes.cast(fn, ctypes.c_void_p).value)
-        api = _APIS[id(raw)] = SimpleNamespace(**functions)
-    return api
-
-
-def _read_page(api, raw, doc: int, index: int, source: str) -> RawPage:
+def _read_page(api, doc: int, index: int, source: str) -> RawPage:
     page = api.FPDF_LoadPage(doc, index)
     if not page:
         raise InputError(f"{source}: PDFium cannot load page {index + 1}; try --reader pypdf, "
@@ -138,7 +183,7 @@ def _read_page(api, raw, doc: int, index: int, source: str) -> RawPage:
     size_ref = ctypes.byref(size_out)
     try:
         texts = _texts_by_object(api, textpage)
-        for obj, (a, b, _c, _d, x, y) in _text_objects(api, raw, page):
+        for obj, (a, b, _c, _d, x, y) in _text_objects(api, page):
             text = texts.get(obj, "").strip("\n\r\x00")
             if not text or text.isspace():
                 continue
@@ -173,11 +218,11 @@ def _texts_by_object(api, textpage) -> dict[int, str]:
     return {k: "".join(v) for k, v in chars.items()}
 
 
-def _text_objects(api, raw, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
+def _text_objects(api, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
     """(text object, its matrix in page space) in drawing order, inside form XObjects too."""
-    m = raw.FS_MATRIX()
+    m = _Matrix()
     ref = ctypes.byref(m)
-    text, form = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
+    text, form = _TEXT_OBJECT, _FORM_OBJECT
     count = api.FPDFFormObj_CountObjects(parent) if parent else api.FPDFPage_CountObjects(page)
     get = api.FPDFFormObj_GetObject if parent else api.FPDFPage_GetObject
     for i in range(count):
@@ -190,7 +235,7 @@ def _text_objects(api, raw, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 
         if kind == text:
             yield obj, local
         else:
-            yield from _text_objects(api, raw, page, obj, local)
+            yield from _text_objects(api, page, obj, local)
 
 
 def _times(m, n):

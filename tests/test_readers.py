@@ -220,3 +220,65 @@ def test_figures_drawn_glyph_by_glyph_keep_their_order(reader):
     data = glyph_by_glyph_pdf("-4,648,986.52  -15,563,758.44")
     lines = [ln.text for p in pdf.read_pdf(data, "glyphs.pdf", reader=reader) for ln in p.lines]
     assert [ln.replace(" ", "") for ln in lines] == ["-4,648,986.52-15,563,758.44"]
+
+
+def _plain_ctype(t):
+    """A pypdfium2 binding's type as digest/pdfium.py declares it: a handle or other pointer
+    (a struct, a float) as an address, a char buffer as bytes."""
+    import ctypes
+
+    if t is not None and t.__name__ == "LP_c_char":
+        return ctypes.c_char_p
+    if t is not None and t.__name__.startswith("LP_"):
+        return ctypes.c_void_p
+    return t
+
+
+def test_pdfium_is_called_as_pypdfium2_declares_it():
+    """The reader loads PDFium without pypdfium2's bindings and declares the functions it calls
+    itself: the same result and argument types, structures and constants as the bindings."""
+    import ctypes
+
+    from digest import pdfium
+
+    raw = pytest.importorskip("pypdfium2_raw")
+    for name, (result, args) in pdfium._FUNCTIONS.items():
+        fn = getattr(raw, name)
+        assert (_plain_ctype(fn.restype), tuple(map(_plain_ctype, fn.argtypes))) == (result, args), name
+    assert list(pdfium._Matrix._fields_) == list(raw.FS_MATRIX._fields_)
+    config = [(n, _plain_ctype(t)) for n, t in raw.FPDF_LIBRARY_CONFIG._fields_]
+    assert [(n, t) for n, t in pdfium._LibraryConfig._fields_] == config[:4]
+    assert ctypes.sizeof(pdfium._LibraryConfig) <= ctypes.sizeof(raw.FPDF_LIBRARY_CONFIG)
+    assert (pdfium._TEXT_OBJECT, pdfium._FORM_OBJECT) == (raw.FPDF_PAGEOBJ_TEXT,
+                                                          raw.FPDF_PAGEOBJ_FORM)
+
+
+def test_pdfium_and_pypdfium2_share_one_library():
+    """OCR renders pages with pypdfium2 in the same process as the reader: either may load
+    PDFium first, and both go on working."""
+    import subprocess
+
+    read = "pages = pdf.read_pdf(data, 's', reader='pdfium')\n"
+    render = ("import pypdfium2\n"
+              "size = pypdfium2.PdfDocument(data)[0].render(scale=0.25).to_pil().size\n")
+    for first, then in ((read, render), (render, read)):
+        code = ("import sys\nfrom digest import pdf\ndata = open(sys.argv[1], 'rb').read()\n"
+                f"{first}{then}print(len(pages), *size, pages == pdf.read_pdf(data, 's', reader='pdfium'))")
+        done = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "issue-200.pdf")],
+                              capture_output=True, text=True, timeout=120)
+        assert done.stdout.split() == ["25", "149", "211", "True"], done.stderr
+
+
+def test_pdfium_from_the_bindings_where_its_library_is_elsewhere():
+    """A pypdfium2 whose PDFium is not in pypdfium2_raw's folder (built on the system's): the
+    reader takes the functions from its bindings, and reads the same."""
+    import subprocess
+
+    code = ("import sys\nfrom digest import pdf, pdfium\ndata = open(sys.argv[1], 'rb').read()\n"
+            "direct = pdf.read_pdf(data, 's', reader='pdfium')\n"
+            "pdfium._API = None\npdfium._library_file_name = lambda: 'no-such-library'\n"
+            "print('pypdfium2_raw' in sys.modules, end=' ')\n"
+            "print(pdf.read_pdf(data, 's', reader='pdfium') == direct, 'pypdfium2_raw' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "issue-200-notoc.pdf")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "True", "True"], done.stderr
