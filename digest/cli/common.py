@@ -231,6 +231,29 @@ def progress(total: int, description: str):
     )
 
 
+class UpgradeNotice:
+    """``upgrading`` for a library a command opens (``digest.library.upgrade``), around the
+    opening: silent and costless until the core reports an upgrade, then drawn on stderr by
+    digest/cli/upgrade_view.py, imported only then; an interrupted upgrade says what was kept."""
+
+    def __init__(self):
+        self.view = None
+
+    def __call__(self, event) -> None:
+        if self.view is None:
+            from digest.cli.upgrade_view import UpgradeView
+
+            self.view = UpgradeView(quiet=state.quiet)
+        self.view.show(event)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.view is not None:
+            self.view.close(exc)
+
+
 def page_callback(bar, label: str = "OCR"):
     """A core ``progress(done, total)`` callback that shows pages on the progress ``bar``."""
     task = None

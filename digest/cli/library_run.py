@@ -24,9 +24,12 @@ NO_HITS = 1  # exit code of a search without hits (the documented 1 of digest/er
 
 def open_library(library: str | None, *, create: bool = False, write: bool = False):
     """The library to read (opened read-only if it cannot be written), or to change (``write``)."""
+    from digest.cli.common import UpgradeNotice
     from digest.library import Library, library_path
 
-    return Library(library_path(library), create=create, write=write or create)
+    with UpgradeNotice() as upgrading:  # an older library is upgraded first, visibly
+        return Library(library_path(library), create=create, write=write or create,
+                       upgrading=upgrading)
 
 
 def filters(region=None, section=None, bulletin=None, since=None, until=None):

@@ -41,7 +41,8 @@ from digest.library.rows import (
     issue_values,
     renumber_articles,
 )
-from digest.library.schema import MIGRATIONS, newer_schema_error
+from digest.library.schema import MIGRATIONS, TITLES, newer_schema_error
+from digest.library.upgrade import NO_PROGRESS, Reporter, StepProgress, UpgradeCallback
 from digest.models import Issue
 
 CONNECT_TIMEOUT_S = 10  # a server that does not answer in this long is down or unreachable
@@ -87,32 +88,33 @@ _TABLES = (
 )
 
 
-def _v1_to_v6(conn: PgConn) -> None:
+def _v1_to_v6(conn: PgConn, progress: StepProgress = NO_PROGRESS) -> None:
     """SQLite's first six steps at once: the tables as they stand at schema 6."""
     for statement in _TABLES:
         conn.execute(statement)
 
 
-def _covered(conn: PgConn) -> None:
+def _covered(conn: PgConn, progress: StepProgress = NO_PROGRESS) -> None:
     """A step whose SQLite form the first PostgreSQL step already made."""
 
 
-def _v7_run_breaks(conn: PgConn) -> None:
+def _v7_run_breaks(conn: PgConn, progress: StepProgress = NO_PROGRESS) -> None:
     """Every tsvector made again from ``index_text`` with run breaks (SQLite's step 7)."""
     from digest.library.pg_search import tsvector
 
     rows = conn.execute("SELECT a.id, a.title, a.body FROM articles a "
                         "JOIN article_fts f ON f.article_id = a.id").fetchall()
-    conn.executemany("UPDATE article_fts SET doc = ?::tsvector, exact = ? WHERE article_id = ?",
-                     [(*tsvector(title, body), aid) for aid, title, body in rows])
+    for batch in progress.batches(rows, "building the search index"):
+        conn.executemany("UPDATE article_fts SET doc = ?::tsvector, exact = ? WHERE article_id = ?",
+                         [(*tsvector(title, body), aid) for aid, title, body in batch])
 
 
-def _sqlite_only(conn: PgConn) -> None:
+def _sqlite_only(conn: PgConn, progress: StepProgress = NO_PROGRESS) -> None:
     """A step for what only SQLite's code reads (trends' per-issue counts; PostgreSQL counts
     the articles themselves, ``pg_search.trends_dialect``): nothing here."""
 
 
-def _v9_title_index(conn: PgConn) -> None:
+def _v9_title_index(conn: PgConn, progress: StepProgress = NO_PROGRESS) -> None:
     """A tsvector of the title alone and its GIN index, which find the title hits that search
     ranks first (``pg_search``) without reading the body's tsvector; statistics for the
     planner at once rather than at autovacuum's next visit."""
@@ -121,21 +123,22 @@ def _v9_title_index(conn: PgConn) -> None:
     conn.execute("ALTER TABLE article_fts ADD COLUMN title_doc tsvector")
     rows = conn.execute("SELECT a.id, a.title FROM articles a "
                         "JOIN article_fts f ON f.article_id = a.id").fetchall()
-    conn.executemany("UPDATE article_fts SET title_doc = ?::tsvector WHERE article_id = ?",
-                     [(title_tsvector(title), aid) for aid, title in rows])
+    for batch in progress.batches(rows, "building the title index"):
+        conn.executemany("UPDATE article_fts SET title_doc = ?::tsvector WHERE article_id = ?",
+                         [(title_tsvector(title), aid) for aid, title in batch])
     conn.execute("ALTER TABLE article_fts ALTER COLUMN title_doc SET NOT NULL")
     conn.execute("CREATE INDEX article_fts_title ON article_fts USING gin (title_doc)")
     conn.execute("ANALYZE article_fts")
 
 
-def _v10_articles_by_date(conn: PgConn) -> None:
+def _v10_articles_by_date(conn: PgConn, progress: StepProgress = NO_PROGRESS) -> None:
     """Article ids in the order of hits, as SQLite's step 10 (``rows.article_ids``): search's
     walk down the ids (``pg_search``) then meets hits newest issue first, in article order. The
     index rows follow their article's new id (ON UPDATE CASCADE)."""
     conn.execute("ALTER TABLE article_fts DROP CONSTRAINT article_fts_article_id_fkey, "
                  "ADD CONSTRAINT article_fts_article_id_fkey FOREIGN KEY (article_id) "
                  "REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE")
-    renumber_articles(conn)
+    renumber_articles(conn, progress)
 
 
 # Step i takes a library from version i to i + 1, as ``schema.MIGRATIONS[i]`` does in SQLite.
@@ -195,8 +198,10 @@ class PgConn:
         self.raw.close()
 
 
-def open_library(url: str, *, create: bool = True) -> tuple[Backend, PgConn, str]:
-    """Connect, create or migrate the schema; (backend, connection, the URL as shown)."""
+def open_library(url: str, *, create: bool = True, upgrading: UpgradeCallback | None = None
+                 ) -> tuple[Backend, PgConn, str]:
+    """Connect, create or migrate the schema, telling ``upgrading`` how an upgrade goes
+    (``digest.library.upgrade``); (backend, connection, the URL as shown)."""
     name = shown_location(url)
     try:
         import psycopg
@@ -215,7 +220,7 @@ def open_library(url: str, *, create: bool = True) -> tuple[Backend, PgConn, str
                            "PGPASSWORD).") from None
     conn = PgConn(raw)
     try:
-        _migrate(conn, name, create)
+        _migrate(conn, name, create, upgrading)
     except psycopg.Error as exc:
         conn.close()
         raise library_error(exc, name) from None
@@ -250,7 +255,8 @@ def _version(conn: PgConn) -> int | None:
     return row[0] if row else 0
 
 
-def _migrate(conn: PgConn, name: str, create: bool) -> None:
+def _migrate(conn: PgConn, name: str, create: bool, upgrading: UpgradeCallback | None = None
+             ) -> None:
     version = _version(conn)
     if version is None and not create:
         raise LibraryError(f"There is no library in {name} yet: add issues with "
@@ -259,6 +265,18 @@ def _migrate(conn: PgConn, name: str, create: bool) -> None:
         raise newer_schema_error(name, version, len(PG_STEPS))
     if version == len(PG_STEPS):
         return
+    report = Reporter(upgrading, name, len(PG_STEPS))
+    try:
+        _run_steps(conn, name, report)
+    except BaseException:
+        if report.started:  # one transaction: the library is as it was
+            report.undone(report.old)
+        raise
+    report.done()
+
+
+def _run_steps(conn: PgConn, name: str, report: Reporter) -> None:
+    """The missing steps, in one transaction holding the schema lock."""
     with conn.raw.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(?)", (_lock_key("schema"),))
         conn.execute("CREATE TABLE IF NOT EXISTS digest_schema (version integer NOT NULL)")
@@ -267,8 +285,10 @@ def _migrate(conn: PgConn, name: str, create: bool) -> None:
             conn.execute("INSERT INTO digest_schema (version) VALUES (0)")
         if version > len(PG_STEPS):
             raise newer_schema_error(name, version, len(PG_STEPS))
-        for step in PG_STEPS[version:]:
-            step(conn)
+        if version < len(PG_STEPS):
+            report.start(version, lambda: conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        for n, step in enumerate(PG_STEPS[version:], version):
+            step(conn, report.step(n + 1, TITLES[n]))
         conn.execute("UPDATE digest_schema SET version = ?", (len(PG_STEPS),))
 
 

@@ -157,9 +157,10 @@ def insert_article(conn: sqlite3.Connection, article_id: int, issue_id: int,
     return conn.execute(INSERT_ARTICLE, article_values(article_id, issue_id, article)).lastrowid
 
 
-def renumber_articles(conn) -> None:
+def renumber_articles(conn, progress=None) -> None:
     """Give every stored article the id ``article_ids`` gives (SQLite or PostgreSQL; inside a
-    transaction), the issues of a day in the order they were stored (by issue id)."""
+    transaction), the issues of a day in the order they were stored (by issue id); telling
+    ``progress`` (``upgrade.StepProgress``, in a migration) how far it is."""
     rows = conn.execute("SELECT a.id, i.date, a.issue_id, a.seq FROM articles a "
                         "JOIN issues i ON i.id = a.issue_id ORDER BY i.date, a.issue_id").fetchall()
     issues: dict[tuple[str | None, int], list[tuple[int, int]]] = {}
@@ -175,7 +176,9 @@ def renumber_articles(conn) -> None:
     conn.execute("UPDATE articles SET id = -id")  # no new id is an old one meanwhile
     # in the order of the new ids: each row appended at the end of the table, which keeps
     # SQLite's pages full (a random order of inserts leaves them half empty)
-    conn.executemany("UPDATE articles SET id = ? WHERE id = ?", sorted(new))
+    new.sort()
+    for batch in progress.batches(new, "renumbering articles") if progress else (new,):
+        conn.executemany("UPDATE articles SET id = ? WHERE id = ?", batch)
 
 
 def article_from_row(r: sqlite3.Row) -> Article:

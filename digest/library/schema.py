@@ -31,6 +31,10 @@ from digest.errors import CorruptLibraryError, LibraryError, ReadOnlyLibraryErro
 from digest.library.rows import renumber_articles
 from digest.library.search import build_index, index_text_v2
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (see digest/__init__.py)
+if TYPE_CHECKING:
+    from digest.library.upgrade import UpgradeCallback
+
 # A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
 # second `digest add` storing many issues in turn, without hanging forever on a stuck one.
 BUSY_TIMEOUT_S = 60.0
@@ -65,17 +69,17 @@ _V1_TABLES = (
 )
 
 
-def _v1_tables(conn: sqlite3.Connection) -> None:
+def _v1_tables(conn: sqlite3.Connection, progress=None) -> None:
     for statement in _V1_TABLES:
         conn.execute(statement)
 
 
-def _v2_search_index(conn: sqlite3.Connection) -> None:
+def _v2_search_index(conn: sqlite3.Connection, progress=None) -> None:
     """The bigram search index, filled for the articles stored before it existed."""
-    build_index(conn, index_text_v2)
+    build_index(conn, index_text_v2, progress)
 
 
-def _v3_articles_with_body(conn: sqlite3.Connection) -> None:
+def _v3_articles_with_body(conn: sqlite3.Connection, progress=None) -> None:
     """A partial index of the articles that have a body, by issue and region.
 
     Counting articles per issue, period or region (trends, filters) otherwise tests
@@ -85,12 +89,12 @@ def _v3_articles_with_body(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_with_body ON articles (issue_id, region) WHERE body != ''")
 
 
-def _v4_physical_page(conn: sqlite3.Connection) -> None:
+def _v4_physical_page(conn: sqlite3.Connection, progress=None) -> None:
     """``Article.physical_page``; articles stored before it have none (NULL)."""
     conn.execute("ALTER TABLE articles ADD COLUMN physical_page INTEGER")
 
 
-def _v5_printed_sections_end_matter_home(conn: sqlite3.Connection) -> None:
+def _v5_printed_sections_end_matter_home(conn: sqlite3.Connection, progress=None) -> None:
     """Section headings as printed (``section_printed`` of articles and TOC entries), the
     issue's end matter and home grouping; issues stored before have none."""
     conn.execute("ALTER TABLE articles ADD COLUMN section_printed TEXT")
@@ -99,7 +103,7 @@ def _v5_printed_sections_end_matter_home(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE issues ADD COLUMN home TEXT")
 
 
-def _v6_one_issue_once(conn: sqlite3.Connection) -> None:
+def _v6_one_issue_once(conn: sqlite3.Connection, progress=None) -> None:
     """Issues are identified by key and content (``identity``): what decides the better copy
     (pages read by OCR), an index to find an issue by date, and copies of one issue stored
     before merged into the better one."""
@@ -110,12 +114,12 @@ def _v6_one_issue_once(conn: sqlite3.Connection) -> None:
     merge_copies(conn)
 
 
-def _v7_run_breaks(conn: sqlite3.Connection) -> None:
+def _v7_run_breaks(conn: sqlite3.Connection, progress=None) -> None:
     """The search index rebuilt with ``RUN_BREAK`` between runs (``digest.query``), which makes
     the phrase of a one-run term the substring test itself. Dropped and built again rather than
     updated article by article: every entry changes."""
     conn.execute("DROP TABLE article_fts")
-    build_index(conn)
+    build_index(conn, progress=progress)
 
 
 _ISSUE_REGIONS = (
@@ -148,7 +152,7 @@ _ISSUE_REGIONS = (
 )
 
 
-def _v8_issue_regions(conn: sqlite3.Connection) -> None:
+def _v8_issue_regions(conn: sqlite3.Connection, progress=None) -> None:
     """Article counts per issue and region, kept by triggers whatever adds or removes articles
     (add, remove, --replace, merged copies), filled for the articles stored before; and an index
     from article id to its issue and region, so that the matches of a term (ids from the search
@@ -161,19 +165,19 @@ def _v8_issue_regions(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_keys ON articles (id, issue_id, region) WHERE body != ''")
 
 
-def _v9_postgresql_title_index(conn: sqlite3.Connection) -> None:
+def _v9_postgresql_title_index(conn: sqlite3.Connection, progress=None) -> None:
     """PostgreSQL's title tsvector (``pg._v9_title_index``): nothing here, where FTS5's
     ``{title}:`` column filter already finds the title hits."""
 
 
-def _v10_articles_by_date(conn: sqlite3.Connection) -> None:
+def _v10_articles_by_date(conn: sqlite3.Connection, progress=None) -> None:
     """Article ids in the order search shows hits: the newest issue date first, the article
     order within an issue (``rows.article_ids``); before, ids were the order of adding, so an
     archive added after newer issues ranked above them. The search index is keyed by article
     id and holds no text to move: it is built again under the new ids."""
-    renumber_articles(conn)
+    renumber_articles(conn, progress)
     conn.execute("DROP TABLE article_fts")
-    build_index(conn)
+    build_index(conn, progress=progress)
 
 
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
@@ -181,25 +185,54 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
     _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks,
     _v8_issue_regions, _v9_postgresql_title_index, _v10_articles_by_date)
+# What each step does, as an upgrade reports it (``upgrade.Stage.STEP``), PostgreSQL's too.
+TITLES = (
+    "tables", "search index", "index of articles with a body", "physical pages",
+    "printed sections, end matter, home", "one copy of each issue", "search index with run breaks",
+    "article counts per issue and region", "title index (PostgreSQL)",
+    "article ids by issue date, search index rebuilt")
 
 
 def user_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection, db_path: Path, steps=MIGRATIONS) -> None:
-    """Run the steps the library has not had yet, each in its own transaction."""
-    if user_version(conn) > len(steps):
-        raise newer_schema_error(db_path, user_version(conn), len(steps))
-    while user_version(conn) < len(steps):
-        with transaction(conn):
-            version = user_version(conn)  # another process may have migrated meanwhile
-            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise LibraryError(f"{db_path} is an SQLite database but not a digest library: "
-                                   "give --library another folder.")
-            if version < len(steps):
-                steps[version](conn)
-                conn.execute(f"PRAGMA user_version = {version + 1}")
+def migrate(conn: sqlite3.Connection, db_path: Path, steps=MIGRATIONS,
+            upgrading: UpgradeCallback | None = None) -> None:
+    """Run the steps the library has not had yet, each in its own transaction, telling
+    ``upgrading`` how it goes (``digest.library.upgrade``). A library that has had them all
+    costs one ``PRAGMA``, as before."""
+    version = user_version(conn)
+    if version > len(steps):
+        raise newer_schema_error(db_path, version, len(steps))
+    if version < len(steps):
+        _upgrade(conn, db_path, steps, upgrading)
+
+
+def _upgrade(conn: sqlite3.Connection, db_path: Path, steps, upgrading) -> None:
+    from digest.library.upgrade import Reporter
+
+    report = Reporter(upgrading, db_path, len(steps))
+    try:
+        while user_version(conn) < len(steps):
+            with transaction(conn):
+                version = user_version(conn)  # another process may have migrated meanwhile
+                if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise LibraryError(f"{db_path} is an SQLite database but not a digest "
+                                       "library: give --library another folder.")
+                if version < len(steps):
+                    report.start(version, lambda: _articles(conn))
+                    steps[version](conn, report.step(version + 1, TITLES[version]))
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
+    except BaseException:
+        if report.started:  # the step under way is rolled back: the library keeps the others
+            report.undone(user_version(conn))
+        raise
+    report.done()
+
+
+def _articles(conn) -> int:
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
 def newer_schema_error(where, version: int, known: int) -> LibraryError:
@@ -220,8 +253,10 @@ def transaction(conn: sqlite3.Connection):
     conn.execute("COMMIT")
 
 
-def connect(db_path: Path, steps=MIGRATIONS, *, write: bool = True) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database file.
+def connect(db_path: Path, steps=MIGRATIONS, *, write: bool = True,
+            upgrading: UpgradeCallback | None = None) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database file, telling ``upgrading`` about a
+    migration of an older library (``digest.library.upgrade``).
 
     ``write=False`` (list, show, search, export): a library that cannot be written is opened
     read-only instead of failing. ``write=True`` (add, remove) raises ``ReadOnlyLibraryError``.
@@ -233,7 +268,7 @@ def connect(db_path: Path, steps=MIGRATIONS, *, write: bool = True) -> sqlite3.C
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
-            return _open(db_path, steps)
+            return _open(db_path, steps, upgrading)
         except sqlite3.OperationalError as exc:
             # Switching a new file to WAL while another process does the same can report
             # "locked" at once, without waiting: try again.
@@ -252,14 +287,14 @@ def writable(db_path: Path) -> bool:
     return os.access(db_path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
-def _open(db_path: Path, steps) -> sqlite3.Connection:
+def _open(db_path: Path, steps, upgrading=None) -> sqlite3.Connection:
     conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # in WAL mode still safe against a crash
         conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn, db_path, steps)
+        migrate(conn, db_path, steps, upgrading)
     except BaseException:
         conn.close()
         raise

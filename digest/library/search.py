@@ -254,11 +254,15 @@ def index_text_v2(text: str) -> str:
                                               [r[i:i + 2] for i in range(len(r) - 1)]))
 
 
-def build_index(conn: sqlite3.Connection, index=index_text) -> None:
-    """Create the search index and fill it with every stored article that has a body."""
+def build_index(conn: sqlite3.Connection, index=index_text, progress=None) -> None:
+    """Create the search index and fill it with every stored article that has a body, telling
+    ``progress`` (``upgrade.StepProgress``, in a migration) how far it is."""
     conn.execute("CREATE VIRTUAL TABLE article_fts USING fts5("
                  "title, body, content='', tokenize='ascii')")
     rows = conn.execute("SELECT id, title, body FROM articles WHERE body != ''")
+    if progress is not None:
+        total = conn.execute("SELECT count(*) FROM articles WHERE body != ''").fetchone()[0]
+        rows = progress.over(rows, total, "building the search index")
     conn.executemany("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",
                      ((i, index(t), index(b)) for i, t, b in rows))
 

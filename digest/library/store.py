@@ -50,18 +50,23 @@ if TYPE_CHECKING:
     from digest.library import identity
     from digest.library.check import CheckResult
     from digest.library.ingest import AddResult, FileOutcome, ProgressCallback
+    from digest.library.upgrade import UpgradeCallback
 
 
 class Library:
     """A library folder holding ``library.db``, or a PostgreSQL database named by its URL.
     Use as a context manager, or call ``close``."""
 
-    def __init__(self, folder: str | os.PathLike, *, create: bool = True, write: bool = True):
-        """``write=False``: only reading is planned; a read-only library then opens read-only."""
+    def __init__(self, folder: str | os.PathLike, *, create: bool = True, write: bool = True,
+                 upgrading: UpgradeCallback | None = None):
+        """``write=False``: only reading is planned; a read-only library then opens read-only.
+        ``upgrading`` is told how the upgrade of an older library goes, if it needs one
+        (``digest.library.upgrade``)."""
         if is_url(folder):
             from digest.library import pg
 
-            self._b, self._conn, self.folder = pg.open_library(folder, create=create)
+            self._b, self._conn, self.folder = pg.open_library(folder, create=create,
+                                                               upgrading=upgrading)
             self.db_path = self.folder  # the URL without its password, as messages show it
             return
         self._b = SQLITE
@@ -76,7 +81,7 @@ class Library:
             except OSError as exc:
                 raise LibraryError(f"Cannot create the library folder {self.folder}: "
                                    f"{exc.strerror}. Give --library another folder.") from None
-        self._conn = connect(self.db_path, write=write)
+        self._conn = connect(self.db_path, write=write, upgrading=upgrading)
 
     @property
     def backend(self) -> str:
