@@ -38,8 +38,10 @@ OTHER_COMMANDS = ("digest.cli.issue_cmds", "digest.cli.summary_cmd", "digest.cli
                   "digest.trends", "digest.bookmarks")
 # What the library's add path, the data loader or the parsers would pull in (a query is
 # normalised by digest.normalize alone, without digest.text's other clean-ups or the config).
+# An up-to-date library is opened without the upgrade's reporting (digest.library.upgrade).
 UNUSED_BY_SEARCH = ("multiprocessing", "concurrent.futures", "hashlib", "importlib.resources",
-                    "zipfile", "tomllib", "digest.text", "digest.config")
+                    "zipfile", "tomllib", "digest.text", "digest.config", "digest.library.upgrade",
+                    "digest.cli.upgrade_view")
 TYPER = ("typer", "digest.cli.root", "digest.cli.common", "digest.library", "digest.models")
 
 
