@@ -15,7 +15,6 @@ typical page length apart, on such a line when there is one.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -358,6 +357,8 @@ def _infer_breaks(body: list[_TextLine], anchors: list[tuple[int, int]], warning
         spans.append((b - a) / (nb - na))
     starts.append(anchors[-1])
     if spans:
+        import statistics  # here: only text without page marks comes this way
+
         typical = statistics.median(spans)
         last, n = anchors[-1]
         for c in _spaced_breaks(candidates, last, len(body), typical):

@@ -11,7 +11,6 @@ are one em, other characters half), which is all that gap and centring decisions
 from __future__ import annotations
 
 import io
-import logging
 import math
 import struct
 import zlib
@@ -237,6 +236,8 @@ def _repair_warning(caught: list[str]) -> str:
 @contextmanager
 def _pypdf_warnings():
     """pypdf's log warnings, collected instead of printed (they are ours to phrase)."""
+    import logging  # here: pypdf imports it anyway, and PDFium's reader has no use for it
+
     logger = logging.getLogger("pypdf")
     caught: list[str] = []
 
