@@ -21,6 +21,40 @@ def data_text(name: str) -> str:
     return package.__spec__.loader.get_data(path).decode("utf-8")
 
 
+def data_toml(name: str) -> dict:
+    """A TOML data file of the package, parsed.
+
+    Importing tomllib (and typing, which it imports) costs far more than parsing these small
+    files, on every run that reads an issue. So the parse is kept in the user cache folder as
+    JSON (which the command line has loaded anyway), under the file's whole text: a file
+    changed in any way is parsed again. A parse that JSON would not give back equal (a TOML
+    date) is not kept.
+    """
+    import json
+
+    from digest import usercache
+
+    text = data_text(name)
+    path = os.path.join(usercache.folder(), f"data-{name}.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            kept_text, _, kept = f.read().partition("\n")
+        if json.loads(kept_text) == text:
+            return json.loads(kept)
+    except (OSError, ValueError):
+        pass  # none kept yet, or kept damaged: parse it
+    import tomllib
+
+    parsed = tomllib.loads(text)
+    try:
+        dumped = json.dumps(parsed, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return parsed
+    if json.loads(dumped) == parsed:
+        usercache.write_keyed(path, json.dumps(text, ensure_ascii=False), dumped)
+    return parsed
+
+
 @dataclass(frozen=True)
 class Layout:
     page_number: tuple[re.Pattern, ...]
@@ -44,9 +78,7 @@ class Layout:
 
 @lru_cache(maxsize=1)
 def layout() -> Layout:
-    import tomllib
-
-    raw = tomllib.loads(data_text("layout.toml"))
+    raw = data_toml("layout.toml")
     para, titles = raw["paragraph"], raw["titles"]
     return Layout(
         page_number=tuple(re.compile(p) for p in raw["page_number"]),

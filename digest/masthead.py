@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digest.config import data_text
+from digest.config import data_toml
 from digest.models import Line, Masthead
 from digest.text import key
 
@@ -35,7 +34,7 @@ class _Patterns:
 
 @lru_cache(maxsize=1)
 def patterns() -> _Patterns:
-    raw = tomllib.loads(data_text("masthead.toml"))
+    raw = data_toml("masthead.toml")
     return _Patterns(
         re.compile(raw["issue_number"]), re.compile(raw["total_number"]),
         tuple(re.compile(p) for p in raw["dates"]), tuple(raw["publisher_labels"]),

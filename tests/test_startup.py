@@ -243,6 +243,20 @@ def test_toc_on_the_fast_path_loads_no_typer(args, tmp_path):
     assert loaded_by(*args, watch=watch + TYPER_ONLY, env=cache) == []
 
 
+# What a PDF read by PDFium has no use for, once the first run has kept the parse of the TOML
+# data files (digest/config.py): TOML, pypdf's logging, the median of text without page marks,
+# pypdfium2's bindings (digest/pdfium.py loads PDFium itself).
+UNUSED_BY_TOC_PDFIUM = ("tomllib", "typing", "logging", "statistics", "pypdfium2_raw", "pypdf")
+
+
+def test_toc_with_pdfium_loads_no_toml_parser_once_kept(tmp_path):
+    pytest.importorskip("pypdfium2")
+    cache = {"XDG_CACHE_HOME": str(tmp_path)}
+    args = ("toc", str(REPO / "samples" / "issue-200-notoc.pdf"), "--reader", "pdfium")
+    assert "tomllib" in loaded_by(*args, watch=("tomllib",), env=cache)  # parsed, and kept
+    assert loaded_by(*args, watch=UNUSED_BY_TOC_PDFIUM + TYPER_ONLY, env=cache) == []
+
+
 def test_the_tests_keep_their_own_cache(tmp_path_factory):
     """conftest's ``private_cache``: digest run by any test (subprocesses inherit it) keeps its
     help, specs and tables under the session's temporary folder, not in ~/.cache/digest."""
