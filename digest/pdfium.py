@@ -29,6 +29,7 @@ import ctypes
 import math
 import os
 import sys
+from itertools import repeat
 
 from digest.errors import EncryptedError, InputError
 from digest.pdf import GAP_SPACE, RawPage, Run, lines_of_runs
@@ -177,19 +178,21 @@ def _read_page(api, doc: int, index: int, source: str) -> RawPage:
         raise InputError(f"{source}: PDFium cannot load page {index + 1}; try --reader pypdf, "
                          "or re-saving the PDF from a PDF viewer")
     textpage = api.FPDFText_LoadPage(page)
-    runs: list[Run] = []
-    fonts: dict[int, str] = {}  # a font's name is read once per page
-    size_out = ctypes.c_float()
-    size_ref = ctypes.byref(size_out)
     try:
-        texts = _texts_by_object(api, textpage)
-        for obj, (a, b, _c, _d, x, y) in _text_objects(api, page):
-            text = texts.get(obj, "").strip("\n\r\x00")
+        texts = _texts_by_object(api, textpage).get
+        placed: list[tuple[int, float, float, float, float]] = []
+        _text_objects(api, page, None, _IDENTITY, placed)
+        objects = [obj for obj, *_ in placed]
+        sizes, has_size = _floats(api.FPDFTextObj_GetFontSize, objects, 1)
+        fonts: dict[int, str] = {}  # a font's name is read once per page
+        runs: list[Run] = []
+        for (obj, a, b, x, y), font_size, sized, font in zip(
+                placed, sizes, has_size, map(api.FPDFTextObj_GetFont, objects)):
+            text = texts(obj, "").strip("\n\r\x00")
             if not text or text.isspace():
                 continue
-            font_size = float(size_out.value) if api.FPDFTextObj_GetFontSize(obj, size_ref) else 0.0
-            size = font_size * (math.hypot(a, b) or 1.0)
-            font = _font_name(api, obj, fonts)
+            size = (font_size if sized else 0.0) * (math.hypot(a, b) or 1.0)
+            font = fonts.get(font or 0) or _font_name(api, font or 0, fonts)
             start = x
             if runs:
                 last = runs[-1]
@@ -203,39 +206,59 @@ def _read_page(api, doc: int, index: int, source: str) -> RawPage:
     return RawPage(tuple(lines_of_runs(runs)))
 
 
+# PDFium is asked one thing of many characters or objects at a time through map(), with
+# output buffers given as addresses into one array: a Python loop of ctypes calls, each with
+# its own buffer and attribute reads, cost more than the calls themselves.
+
+
 def _texts_by_object(api, textpage) -> dict[int, str]:
     """The text of every text object of the page, from one pass over the page's characters
     (asking each object for its text searches the page each time: quadratic)."""
-    text_object, unicode = api.FPDFText_GetTextObject, api.FPDFText_GetUnicode
-    chars: dict[int, list[str]] = {}
-    for i in range(api.FPDFText_CountChars(textpage)):
-        obj = text_object(textpage, i)
+    n = api.FPDFText_CountChars(textpage)
+    objects = map(api.FPDFText_GetTextObject, repeat(textpage, n), range(n))
+    chars = map(chr, map(api.FPDFText_GetUnicode, repeat(textpage, n), range(n)))
+    texts: dict[int, list[str]] = {}
+    for obj, char in zip(objects, chars):
         if obj:  # characters PDFium generates (line breaks, spaces) belong to no object
-            got = chars.get(obj)
+            got = texts.get(obj)
             if got is None:
-                got = chars[obj] = []
-            got.append(chr(unicode(textpage, i)))
-    return {k: "".join(v) for k, v in chars.items()}
+                texts[obj] = [char]
+            else:
+                got.append(char)
+    return {k: "".join(v) for k, v in texts.items()}
 
 
-def _text_objects(api, page, parent=None, matrix=(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
-    """(text object, its matrix in page space) in drawing order, inside form XObjects too."""
-    m = _Matrix()
-    ref = ctypes.byref(m)
-    text, form = _TEXT_OBJECT, _FORM_OBJECT
-    count = api.FPDFFormObj_CountObjects(parent) if parent else api.FPDFPage_CountObjects(page)
-    get = api.FPDFFormObj_GetObject if parent else api.FPDFPage_GetObject
-    for i in range(count):
-        obj = get(parent or page, i)
-        kind = api.FPDFPageObj_GetType(obj)
-        if kind != text and kind != form:
-            continue
-        api.FPDFPageObj_GetMatrix(obj, ref)
-        local = _times((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
-        if kind == text:
-            yield obj, local
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _text_objects(api, page: int, parent: int | None, matrix: tuple, out: list) -> None:
+    """Append (text object, a, b, e, f of its matrix in page space) to ``out`` in drawing
+    order, inside form XObjects too."""
+    if parent:
+        count = api.FPDFFormObj_CountObjects(parent)
+        objects = list(map(api.FPDFFormObj_GetObject, repeat(parent, count), range(count)))
+    else:
+        count = api.FPDFPage_CountObjects(page)
+        objects = list(map(api.FPDFPage_GetObject, repeat(page, count), range(count)))
+    wanted = [(obj, kind) for obj, kind in zip(objects, map(api.FPDFPageObj_GetType, objects))
+              if kind in (_TEXT_OBJECT, _FORM_OBJECT)]
+    values, _ = _floats(api.FPDFPageObj_GetMatrix, [obj for obj, _ in wanted], 6)
+    A, B, C, D, E, F = matrix
+    for i, (obj, kind) in enumerate(wanted):
+        a, b, c, d, e, f = values[6 * i: 6 * i + 6]
+        if kind == _TEXT_OBJECT:  # the first, a, b, e and f of _times((a, ..., f), matrix)
+            out.append((obj, a * A + b * C, a * B + b * D, e * A + f * C + E, e * B + f * D + F))
         else:
-            yield from _text_objects(api, page, obj, local)
+            _text_objects(api, page, obj, _times((a, b, c, d, e, f), matrix), out)
+
+
+def _floats(function, objects: list[int], per: int) -> tuple[list[float], list]:
+    """``function(obj, float *out)`` called for each object: the ``per`` floats of each in one
+    list, and what each call returned."""
+    values = (ctypes.c_float * (per * len(objects)))()
+    base, step = ctypes.addressof(values), per * ctypes.sizeof(ctypes.c_float)
+    returned = list(map(function, objects, range(base, base + step * len(objects), step)))
+    return values[:], returned
 
 
 def _times(m, n):
@@ -246,13 +269,11 @@ def _times(m, n):
             e * A + f * C + E, e * B + f * D + F)
 
 
-def _font_name(api, obj: int, fonts: dict[int, str]) -> str:
-    font = api.FPDFTextObj_GetFont(obj) or 0
-    name = fonts.get(font)
-    if name is None:
-        n = api.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
-        buf = ctypes.create_string_buffer(max(n, 1))
-        if n:
-            api.FPDFFont_GetBaseFontName(font, buf, n)
-        name = fonts[font] = "/" + buf.value.decode("latin-1")  # as pypdf writes /BaseFont
+def _font_name(api, font: int, fonts: dict[int, str]) -> str:
+    """The base name of ``font`` (a handle, 0 for none), kept in ``fonts``."""
+    n = api.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
+    buf = ctypes.create_string_buffer(max(n, 1))
+    if n:
+        api.FPDFFont_GetBaseFontName(font, buf, n)
+    name = fonts[font] = "/" + buf.value.decode("latin-1")  # as pypdf writes /BaseFont
     return name
