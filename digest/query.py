@@ -364,6 +364,14 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Snippe
     return Snippet(prefix + window + suffix, tuple((a + shift, b + shift) for a, b in marks))
 
 
+def plain_term(terms: list[str]) -> str | None:
+    """The query's one term when it needs no folding to be found (no ASCII letter), else None:
+    the commonest query, whose snippet is a few plain string operations (``marked_snippet``)."""
+    if len(terms) != 1 or not terms[0] or _ASCII_LETTER.search(terms[0]):
+        return None
+    return terms[0]
+
+
 def marked_snippet(text: str, terms: list[str], open_mark: str = "【",
                    close_mark: str = "】") -> str:
     """``snippet(text, terms).marked(open_mark, close_mark)``, without building the ``Snippet``.
@@ -373,9 +381,9 @@ def marked_snippet(text: str, terms: list[str], open_mark: str = "【",
     ``_marks`` finds one term's), and the text needs no folding: a few string operations in C
     instead of a regular expression and a sort (``digest search --limit 0`` makes one for each
     of tens of thousands of hits)."""
-    if len(terms) != 1 or not terms[0] or _ASCII_LETTER.search(terms[0]):
+    term = plain_term(terms)
+    if term is None:
         return snippet(text, terms).marked(open_mark, close_mark)
-    term = terms[0]
     flat = text.replace("\n", " ")
     found = flat.find(term)
     start = max(0, found - SNIPPET_BEFORE) if found >= 0 else 0

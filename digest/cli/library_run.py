@@ -104,6 +104,13 @@ def run_search(query: list[str], region: list[str] | None, section: str | None,
     target = xlsx_target(fmt, output, [library_db(library)])
     with open_library(library) as lib:
         found = filters(region, section, bulletin, since, until)
+        if not limit and fmt in _STREAMED:  # all hits, written as the library reads them
+            stream = lib.hit_stream(" ".join(query), found, fmt.value)
+            if stream is not None:
+                if not _write_stream(stream, fmt):
+                    err(f"No articles match {' '.join(query)!r}.")
+                    raise SystemExit(NO_HITS)
+                return
         # A table styles each snippet's matches (``Hit``); the other formats write records.
         search = lib.iter_search if fmt == Fmt.table else lib.iter_records
         hits = search(" ".join(query), found, limit + 1 if limit else None)
@@ -125,6 +132,44 @@ def run_search(query: list[str], region: list[str] | None, section: str | None,
 
         return write_output(target, lambda out: write_xlsx(hits, out), binary=True)
     _write_hits(hits, fmt)
+
+
+_STREAMED = (Fmt.json, Fmt.jsonl, Fmt.tsv)  # formats ``Library.hit_stream`` writes
+_BATCH = 256  # records joined into one write: a write per record costs more than the joining
+
+
+def _write_stream(stream, fmt: Fmt) -> int:
+    """Write what ``Library.hit_stream`` gives (UTF-8 records, or TSV cells) exactly as
+    ``_write_hits`` writes the same hits' records; how many were written."""
+    count = 0
+    if fmt == Fmt.tsv:
+        write = sys.stdout.write
+        for cells in stream:
+            write(_tsv_join(cells))
+            count += 1
+        return count
+    sys.stdout.flush()  # the bytes go under the text layer: what it holds goes first
+    write = sys.stdout.buffer.write
+    for batch in _batches(stream):
+        if fmt == Fmt.json:  # the list json.dumps(records, indent=2) writes
+            write((b",\n" if count else b"[\n") + b",\n".join(batch))
+        else:
+            write(b"\n".join(batch) + b"\n")
+        count += len(batch)
+    if fmt == Fmt.json and count:
+        write(b"\n]\n")
+    return count
+
+
+def _batches(items):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _write_hits(hits, fmt: Fmt) -> int:
@@ -279,8 +324,12 @@ def _tsv_line(r: dict) -> str:
     """A hit's record as a TSV line: the columns of the table (``_show_hits``)."""
     name = (f"{r['bulletin']}:{r['year']}:{r['issue']}" if r["bulletin"] and r["year"]
             and r["issue"] else str(r["issue_id"]))  # as ``Hit.issue_name``
-    return "\t".join([cell(v) for v in (name, r["seq"], r["date"], r["section"], r["title"],
-                                         r["page"], r["region"], r["snippet"])]) + "\n"
+    return _tsv_join((name, r["seq"], r["date"], r["section"], r["title"], r["page"], r["region"],
+                      r["snippet"]))
+
+
+def _tsv_join(cells) -> str:
+    return "\t".join([cell(v) for v in cells]) + "\n"
 
 
 def _show_hits(hits) -> None:

@@ -26,3 +26,5 @@ class Backend:
     issue_order: str  # ORDER BY of `digest list`: dates, then names, missing ones first
     check: Callable | None = None  # (conn, repair=) -> CheckResult; None: the Library's own
     trends_dialect: object = None  # digest.trends.Dialect; None: SQLite's
+    # (conn, query, filters, layout) -> every hit written out, or None: see Library.hit_stream
+    stream: Callable | None = None

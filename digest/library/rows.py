@@ -315,6 +315,11 @@ def _column_to_export(f: Field) -> Callable | None:
 
 _RECORD_KEYS = FIELDS
 _RECORD_CONVERT = tuple((f.name, c) for f in _EXPORTED if (c := _column_to_export(f)))
+# (export field, its column in HIT_COLUMNS' tables, column value → export value or None where
+# they are the same) for each of FIELDS, in order: what a search record is made of.
+RECORD_SOURCES: tuple[tuple[str, str, Callable | None], ...] = tuple(zip(
+    FIELDS, _RECORD_COLUMNS,
+    (*(None for _ in ISSUE_FIELDS), *(_column_to_export(f) for f in _EXPORTED)), strict=True))
 
 
 class _HitMethods:
