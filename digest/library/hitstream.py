@@ -40,6 +40,7 @@ _PROBE = "".join(map(chr, range(0x80))) + "\u2028\u2029\u3000中文\U0001f600"
 # Fields escaped on their own, not inside a printf's text: the body, most of a record, would
 # be copied once more there.
 _ALONE = frozenset({"body"})
+_MAX_HEADS = 10_000  # issues whose fields' text is kept while writing (a few MB)
 _MAX_BEFORE = 4 * (SNIPPET_BEFORE + 1)  # bytes holding the context before a match (UTF-8: ≤4 a character)
 _MAX_AFTER = 4 * (SNIPPET_LENGTH + 1)  # bytes holding a window and one character more
 
@@ -116,10 +117,23 @@ class _Record:
         self.selects: list[str] = []  # the pieces' SQL, in order
         self.converted: list[tuple[int, Callable]] = []  # (piece, column value → bytes)
         self.slots: dict[str, int] = {}  # piece of the score, the snippet, the issue id
-        # a run of SQL-escaped fields: the texts around its values, and the values' SQL
+        # The issue's fields lead the record: an issue's few hits share them, made once.
         texts, args = [_OPEN[layout]], []
+        while sources[0][1].startswith("i.") and sources[0][2] is None:
+            name, column, _ = sources.pop(0)
+            texts[-1] += encode_basestring(name) + ": "
+            texts.append(_ITEM_SEP[layout])
+            args.append(f"json_quote({column})")
+        texts[-1] = ""
+        self.issue_select = self._printf(texts, args) if args else None
+        if args:
+            self.slots["issue"] = len(self.selects)
+            self.selects.append("NULL")
+        # a run of SQL-escaped fields: the texts around its values, and the values' SQL
+        texts, args = [""], []
         for n, (name, column, convert) in enumerate(sources):
-            texts[-1] += ("" if n == 0 else _ITEM_SEP[layout]) + encode_basestring(name) + ": "
+            first = n == 0 and self.issue_select is None
+            texts[-1] += ("" if first else _ITEM_SEP[layout]) + encode_basestring(name) + ": "
             if column is not None and convert is None and name not in _ALONE:
                 texts.append("")  # the column's value, escaped by SQLite
                 args.append(f"json_quote({column})")
@@ -142,10 +156,14 @@ class _Record:
     def _text(self, texts: list[str], args: list[str]) -> None:
         """The piece of ``texts`` with ``args``' values between them (one more text than args)."""
         if args:
-            fmt = "%s".join(t.replace("%", "%%") for t in texts).replace("'", "''")
-            self.selects.append(f"CAST(printf('{fmt}', {', '.join(args)}) AS BLOB)")
+            self.selects.append(self._printf(texts, args))
         elif texts[0]:
             self.selects.append(f"X'{texts[0].encode().hex()}'")
+
+    @staticmethod
+    def _printf(texts: list[str], args: list[str]) -> str:
+        fmt = "%s".join(t.replace("%", "%%") for t in texts).replace("'", "''")
+        return f"CAST(printf('{fmt}', {', '.join(args)}) AS BLOB)"
 
     def _encoder(self, convert: Callable) -> Callable[[object], bytes]:
         """Column value → the bytes of its export value (``convert``'s), cached by value: the
@@ -174,12 +192,24 @@ def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[by
     first = 2 + len(snip.columns)  # a.id, the snippet's columns, i.id, then the record's pieces
     score_at, snippet_at = record.slots["score"], record.slots["snippet"]
     issue_at, converted = record.slots["issue_id"], record.converted
+    head_at = record.slots.get("issue")
+    heads: dict[int, bytes] = {}  # issue id → its fields' text
     scores: dict[float, bytes] = {}
     join = b"".join
     columns = f"{', '.join(snip.columns)}, i.id, {', '.join(record.selects)}"
     for rows, score_of in _rows(conn, q, filters, columns):
+        if head_at is not None:
+            if len(heads) > _MAX_HEADS:
+                heads.clear()
+            missing = list({r[first - 1] for r in rows}.difference(heads))
+            if missing:
+                heads.update(conn.execute(
+                    f"SELECT i.id, {record.issue_select} FROM issues i "
+                    f"WHERE i.id IN ({','.join('?' * len(missing))})", missing))
         for r in rows:
             out = list(r[first:])
+            if head_at is not None:
+                out[head_at] = heads[r[first - 1]]
             for at, encode in converted:
                 out[at] = encode(out[at])
             score = score_of[r[0]]
