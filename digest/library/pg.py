@@ -5,7 +5,9 @@ The same logical schema as SQLite's (``issues``, ``articles``, ``toc_entries``; 
 ``article_fts``), versioned the same way: ``digest_schema.version`` is the number of
 ``schema.MIGRATIONS`` steps applied, ``PG_STEPS`` holds the PostgreSQL form of each step (a step
 whose SQLite form PostgreSQL's first step already covers is a no-op here). The steps run in one
-transaction holding an advisory lock, so two first uses at once do not both create the tables.
+transaction holding an advisory lock, so two first uses at once do not both create the tables,
+and an upgrade stopped midway leaves the library as it was; they report as SQLite's do
+(``digest.library.upgrade``).
 
 Most SQL is shared with SQLite through ``PgConn``, which takes SQLite's ``?`` parameters and its
 ``instr`` and ``IS ?``; what differs is here (storing, which returns ids; the search index) and

@@ -5,6 +5,12 @@ a library runs the missing ones, so a library made by one version opens in the n
 never edited once released: changes are new steps. A new article field is a new step adding its
 column (``ALTER TABLE articles ADD COLUMN``) next to its entry in ``rows.ARTICLE_FIELDS``.
 
+Upgrades. Each step runs in its own transaction, so a process stopped during one (Ctrl-C,
+SIGTERM, SIGKILL, a full disk) leaves the library at the schema before that step, every row as
+it was, and the next opening runs it again. A large library's long steps are reported as they
+run to the ``upgrading`` callback of ``connect`` (``digest.library.upgrade``); a library that
+needs no step costs the one ``PRAGMA user_version`` it always did.
+
 Read-only libraries. A library on read-only media, in a folder the user may not write, or in a
 file without write permission is opened read-only (``mode=ro``, or ``immutable=1`` when not even
 SQLite's shared-memory file can be made): list, show, search and export work; add and remove
@@ -191,6 +197,7 @@ TITLES = (
     "printed sections, end matter, home", "one copy of each issue", "search index with run breaks",
     "article counts per issue and region", "title index (PostgreSQL)",
     "article ids by issue date, search index rebuilt")
+assert len(TITLES) == len(MIGRATIONS), "each schema.MIGRATIONS step needs its title"
 
 
 def user_version(conn: sqlite3.Connection) -> int:

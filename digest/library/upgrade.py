@@ -31,9 +31,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# Articles between two reports of a long step: about a hundredth of a second of its work (build
-# the index: 4.5 s for 20,000 articles), so a bar moves smoothly while the callback (a redraw,
-# throttled by rich itself) costs nothing beside the step.
+# Articles between two reports of a long step: a fifth of a second of building the index (4.5 s
+# for 20,000 articles), a fiftieth of renumbering, so a bar moves several times a second while
+# the reports (45 for 20,000 articles) cost nothing measurable beside the work
+# (benchmarks/bench_upgrade.py).
 TICK_EVERY = 1000
 
 
