@@ -227,3 +227,45 @@ def test_a_postgresql_upgrade_reports_the_same(pg_url):
         (Stage.PROGRESS, 10, "renumbering articles", 0, 20),
         (Stage.PROGRESS, 10, "renumbering articles", 20, 20),
         (Stage.DONE, 0, "", 0, 0)]
+
+
+def pg_snapshot(url: str) -> tuple:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return (conn.execute("SELECT version FROM digest_schema").fetchone()[0],
+                conn.execute("SELECT id, issue_id, seq, title FROM articles ORDER BY id").fetchall(),
+                conn.execute("SELECT article_id FROM article_fts ORDER BY article_id").fetchall())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_a_postgresql_upgrade_stopped_midway_leaves_the_library_as_it_was(pg_url, sig):
+    import psycopg
+
+    with Library(pg_url) as lib:
+        for issue in issues(KILLED // 2):
+            lib.store(issue)
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        raw.execute("UPDATE digest_schema SET version = 9")
+        # ids away from those step 10 gives (the index follows: ON UPDATE CASCADE), so that
+        # it has every row to move, as in a library that schema 9 numbered in adding order
+        raw.execute("UPDATE articles SET id = id + 1000000")
+    before = pg_snapshot(pg_url)
+    proc = digest("list", "--library", pg_url)
+    while "renumbering articles" not in (line := proc.stderr.readline()):  # rows changed
+        assert line
+    proc.send_signal(sig)
+    _, errors = proc.communicate(timeout=WAIT_S)
+    if sig == signal.SIGINT:
+        assert (proc.returncode, errors.splitlines()) == (130, [
+            f"Interrupted: the upgrade to schema 10 was undone: {pg_url} is as it was (schema 9) "
+            "and is upgraded the next time it is opened."])
+    assert pg_snapshot(pg_url) == before
+    done = digest("list", "--library", pg_url)
+    out, errors = done.communicate(timeout=WAIT_S)
+    assert done.returncode == 0 and errors.startswith("Upgrading library"), errors
+    assert len(out.splitlines()) == KILLED // 2
+    version, articles, indexed = pg_snapshot(pg_url)
+    assert version == 10 and len(indexed) == len(before[2])
+    assert sorted(a[1:] for a in articles) == sorted(a[1:] for a in before[1])
+    assert [a[0] for a in articles] != [a[0] for a in before[1]]

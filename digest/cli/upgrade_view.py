@@ -29,6 +29,8 @@ class UpgradeView:
     def show(self, event: Upgrade) -> None:
         if event.stage is Stage.UNDONE:
             self.undone = event
+        if event.stage is Stage.STARTED and "://" in event.where:
+            _quiet_psycopg()
         if self.quiet:
             return
         if event.stage is Stage.STARTED:
@@ -83,3 +85,12 @@ class UpgradeView:
             raise SystemExit(EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt)
                              else EXIT_TERMINATED) from None
         err(f"Note: {said}")
+
+
+def _quiet_psycopg() -> None:
+    """An interrupted upgrade of a PostgreSQL library is said here in one line; the connection
+    then closed in the middle of a query makes psycopg log its own lines to stderr ("error
+    ignored in rollback", "error ignored terminating <psycopg.Pipeline>"), which add nothing."""
+    import logging
+
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())

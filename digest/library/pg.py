@@ -279,7 +279,7 @@ def _migrate(conn: PgConn, name: str, create: bool, upgrading: UpgradeCallback |
 
 def _run_steps(conn: PgConn, name: str, report: Reporter) -> None:
     """The missing steps, in one transaction holding the schema lock."""
-    with conn.raw.transaction():
+    with _all_or_nothing(conn):
         conn.execute("SELECT pg_advisory_xact_lock(?)", (_lock_key("schema"),))
         conn.execute("CREATE TABLE IF NOT EXISTS digest_schema (version integer NOT NULL)")
         version = _version(conn)  # another process may have migrated meanwhile
@@ -292,6 +292,25 @@ def _run_steps(conn: PgConn, name: str, report: Reporter) -> None:
         for n, step in enumerate(PG_STEPS[version:], version):
             step(conn, report.step(n + 1, TITLES[n]))
         conn.execute("UPDATE digest_schema SET version = ?", (len(PG_STEPS),))
+
+
+@contextmanager
+def _all_or_nothing(conn: PgConn):
+    """One transaction. Interrupted during a query (Ctrl-C in a long upgrade), the connection
+    is still busy with it and cannot roll back (psycopg's own ``transaction()`` then logs "error
+    ignored in rollback" to stderr): it is closed instead, and the server rolls back."""
+    import psycopg
+
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        try:
+            conn.execute("ROLLBACK")
+        except psycopg.Error:
+            conn.close()
+        raise
+    conn.execute("COMMIT")
 
 
 # --- writing -------------------------------------------------------------------------------------
