@@ -157,6 +157,21 @@ def test_the_cli_says_it_upgrades_then_says_nothing_once_done(tmp_path):
     assert snapshot(db)[0] == 10
 
 
+def test_the_cli_names_each_step_of_a_longer_upgrade_and_each_pass(tmp_path):
+    db = old_library(tmp_path / "lib", issues(2), version=6)
+    done = digest("list", "--library", str(tmp_path / "lib"))
+    _, errors = done.communicate(timeout=WAIT_S)
+    assert errors.splitlines()[:-1] == [
+        f"Upgrading library {db} to schema 10 (8 articles; this happens once) …",
+        "  schema 7: search index with run breaks",
+        "    building the search index (8 articles) …",
+        "  schema 8: article counts per issue and region",
+        "  schema 9: title index (PostgreSQL)",
+        f"  schema 10: {STEP_10}",
+        "    renumbering articles (8 articles) …",
+        "    building the search index (8 articles) …"]
+
+
 def test_quiet_upgrades_silently(tmp_path):
     old_library(tmp_path / "lib", issues(2))
     done = digest("-q", "list", "--library", str(tmp_path / "lib"))
@@ -226,7 +241,12 @@ def test_a_postgresql_upgrade_reports_the_same(pg_url):
         (Stage.STEP, 10, STEP_10, 0, 0),
         (Stage.PROGRESS, 10, "renumbering articles", 0, 20),
         (Stage.PROGRESS, 10, "renumbering articles", 20, 20),
+        (Stage.STEP, 10, "dead rows reclaimed, statistics renewed (VACUUM ANALYZE)", 0, 0),
         (Stage.DONE, 0, "", 0, 0)]
+    with psycopg.connect(pg_url) as raw:  # the rows step 10 rewrote are vacuumed, not left
+        assert raw.execute("SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
+                           "AND last_analyze IS NOT NULL ORDER BY relname").fetchall() == [
+            ("article_fts",), ("articles",)]
 
 
 def pg_snapshot(url: str) -> tuple:

@@ -37,6 +37,7 @@ class UpgradeView:
             err(f"Upgrading library {event.where} to schema {event.new} "
                 f"({event.articles:,} articles; this happens once) …")
         elif event.stage is Stage.STEP:
+            self.phase = ""  # two steps may make the same pass (build the index)
             err(f"  schema {event.step}: {event.what}")
         elif event.stage is Stage.PROGRESS:
             self._progress(event)
