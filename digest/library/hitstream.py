@@ -40,6 +40,7 @@ _PROBE = "".join(map(chr, range(0x80))) + "\u2028\u2029\u3000中文\U0001f600"
 # Fields escaped on their own, not inside a printf's text: the body, most of a record, would
 # be copied once more there.
 _ALONE = frozenset({"body"})
+_CHUNK = 256  # hits whose rows are asked for at once (one statement each: fewer is dearer)
 _MAX_HEADS = 10_000  # issues whose fields' text is kept while writing (a few MB)
 _MAX_BEFORE = 4 * (SNIPPET_BEFORE + 1)  # bytes holding the context before a match (UTF-8: ≤4 a character)
 _MAX_AFTER = 4 * (SNIPPET_LENGTH + 1)  # bytes holding a window and one character more
@@ -95,87 +96,99 @@ def tsv_hits(conn: sqlite3.Connection, query: str,
 def _tsv_hits(conn, q: Query, filters: Filters) -> Iterator[tuple]:
     snip = _Snippets(q)
     cells = "i.bulletin, i.year, i.number, i.id, a.seq, i.date, a.section, a.title, a.page, a.region"
-    first = 1 + len(snip.columns)
-    for rows, _ in _rows(conn, q, filters, f"{', '.join(snip.columns)}, {cells}"):
+    for rows, _ in _rows(conn, q, filters, f"{snip.column}, {cells}"):
         for r in rows:
-            bulletin, year, number, issue_id = r[first:first + 4]
+            bulletin, year, number, issue_id = r[2:6]
             name = f"{bulletin}:{year}:{number}" if bulletin and year and number else str(issue_id)
-            yield (name, *r[first + 4:], snip(r[1], r[2]))
+            yield (name, *r[6:], snip(r[1]))
 
 
 class _Record:
-    """One layout's record as the SQL selects it: its pieces in order, most of them text that
-    SQLite escaped and laid out; the fields with a conversion (``RECORD_SOURCES``) as their
-    column's value, and the score and snippet as slots that Python fills."""
+    """One layout's record: the columns SQLite selects for it and the steps that put each
+    hit's record together from its row.
+
+    Runs of fields whose column is the value (``RECORD_SOURCES`` without a conversion) are
+    escaped and laid out by SQLite, keys and separators included, in one ``printf`` column
+    each; the body alone (``_ALONE``). Python makes the converted fields from their columns,
+    the issue's fields once per issue, and the score, snippet and issue id; each Python-made
+    value carries the constant text that follows it up to the next column."""
 
     def __init__(self, layout: str):
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}")
         self.layout = layout
-        sources = [*RECORD_SOURCES, ("score", None, None), ("snippet", None, None),
-                   ("issue_id", None, None)]
-        self.selects: list[str] = []  # the pieces' SQL, in order
-        self.converted: list[tuple[int, Callable]] = []  # (piece, column value → bytes)
-        self.slots: dict[str, int] = {}  # piece of the score, the snippet, the issue id
+        sources = list(RECORD_SOURCES)
         # The issue's fields lead the record: an issue's few hits share them, made once.
         texts, args = [_OPEN[layout]], []
-        while sources[0][1].startswith("i.") and sources[0][2] is None:
+        while sources and sources[0][1].startswith("i.") and sources[0][2] is None:
             name, column, _ = sources.pop(0)
-            texts[-1] += encode_basestring(name) + ": "
-            texts.append(_ITEM_SEP[layout])
+            texts[-1] += ("" if not args else _ITEM_SEP[layout]) + encode_basestring(name) + ": "
+            texts.append("")
             args.append(f"json_quote({column})")
-        texts[-1] = ""
-        self.issue_select = self._printf(texts, args) if args else None
-        if args:
-            self.slots["issue"] = len(self.selects)
-            self.selects.append("NULL")
-        # a run of SQL-escaped fields: the texts around its values, and the values' SQL
-        texts, args = [""], []
-        for n, (name, column, convert) in enumerate(sources):
-            first = n == 0 and self.issue_select is None
-            texts[-1] += ("" if first else _ITEM_SEP[layout]) + encode_basestring(name) + ": "
-            if column is not None and convert is None and name not in _ALONE:
-                texts.append("")  # the column's value, escaped by SQLite
-                args.append(f"json_quote({column})")
-                continue
-            self._text(texts, args)
-            if name in _ALONE:
-                self.selects.append(f"CAST(json_quote({column}) AS BLOB)")
-                texts, args = [""], []
-                continue
-            texts, args = [""], []
-            if column is None:
-                self.slots[name] = len(self.selects)
-                self.selects.append("NULL")
+        self.issue_select = _printf(texts, args) if args else None
+        # The rest as tokens: ("text", str), ("sql", column SQL: escaped in a printf),
+        # ("alone", column SQL), ("python", name, column or None, conversion or None).
+        tokens: list[tuple] = [] if args else [("text", _OPEN[layout])]
+        for n, (name, column, convert) in enumerate(
+                [*sources, ("score", None, None), ("snippet", None, None),
+                 ("issue_id", None, None)]):
+            sep = "" if n == 0 and not args else _ITEM_SEP[layout]
+            tokens.append(("text", sep + encode_basestring(name) + ": "))
+            if column is not None and convert is None:
+                tokens.append(("alone", column) if name in _ALONE else ("sql", column))
             else:
-                self.converted.append((len(self.selects), self._encoder(convert)))
-                self.selects.append(column)
-        texts[-1] += _CLOSE[layout]
-        self._text(texts, args)
+                tokens.append(("python", name, column, convert))
+        tokens.append(("text", _CLOSE[layout]))
+        self.columns: list[str] = []  # SQL of the record's columns, in order
+        # steps, each with the constant text that follows it last: ("issue", text): the issue's
+        # fields; ("column", index): a column as it is; ("convert", index, conversion, text);
+        # ("made", name, text): the score, snippet or issue id; ("text", text) alone
+        self.steps: list[tuple] = [("issue", "")] if self.issue_select else []
+        texts, args = [""], []
+        for token in tokens:
+            kind = token[0]
+            if kind == "text":
+                texts[-1] += token[1]
+            elif kind == "sql":
+                texts.append("")
+                args.append(f"json_quote({token[1]})")
+            else:
+                self._close_run(texts, args)
+                texts, args = [""], []
+                if kind == "alone":
+                    self.steps.append(("column", len(self.columns)))
+                    self.columns.append(f"CAST(json_quote({token[1]}) AS BLOB)")
+                elif token[2] is not None:  # a converted column
+                    self.steps.append(("convert", len(self.columns), token[3], ""))
+                    self.columns.append(token[2])
+                else:
+                    self.steps.append(("made", token[1], ""))
+        self._close_run(texts, args)
 
-    def _text(self, texts: list[str], args: list[str]) -> None:
-        """The piece of ``texts`` with ``args``' values between them (one more text than args)."""
+    def _close_run(self, texts: list[str], args: list[str]) -> None:
+        """End a run: a printf column where it has values, else its text goes after the
+        Python-made value before it."""
         if args:
-            self.selects.append(self._printf(texts, args))
+            self.steps.append(("column", len(self.columns)))
+            self.columns.append(_printf(texts, args))
         elif texts[0]:
-            self.selects.append(f"X'{texts[0].encode().hex()}'")
+            if self.steps and self.steps[-1][0] in ("issue", "convert", "made"):
+                *step, after = self.steps[-1]
+                self.steps[-1] = (*step, after + texts[0])
+            else:  # after a column as it is, or first
+                self.steps.append(("text", texts[0]))
 
-    @staticmethod
-    def _printf(texts: list[str], args: list[str]) -> str:
-        fmt = "%s".join(t.replace("%", "%%") for t in texts).replace("'", "''")
-        return f"CAST(printf('{fmt}', {', '.join(args)}) AS BLOB)"
-
-    def _encoder(self, convert: Callable) -> Callable[[object], bytes]:
-        """Column value → the bytes of its export value (``convert``'s), cached by value: the
-        same lists and scores come back again and again."""
+    def encoder(self, convert: Callable, after: str) -> Callable[[object], bytes]:
+        """Column value → the bytes of its export value (``convert``'s) and ``after``, cached by
+        value: the same lists and scores come back again and again."""
         cache: dict = {}
-        value_text = self.value_text
+        value_text, tail = self.value_text, after.encode()
 
         def encode(value):
             try:
                 return cache[value]
             except KeyError:
-                out = cache[value] = value_text(convert(value)).encode()
+                out = cache[value] = value_text(convert(value)).encode() + tail
                 return out
         return encode
 
@@ -187,36 +200,53 @@ class _Record:
         return "\n    ".join(text.split("\n"))  # a value inside the record, two levels in
 
 
+def _printf(texts: list[str], args: list[str]) -> str:
+    """SQL of the text ``texts`` with ``args``' values between them (one more text than args)."""
+    fmt = "%s".join(t.replace("%", "%%") for t in texts).replace("'", "''")
+    return f"CAST(printf('{fmt}', {', '.join(args)}) AS BLOB)"
+
+
 def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[bytes]:
     snip = _Snippets(q)
-    first = 2 + len(snip.columns)  # a.id, the snippet's columns, i.id, then the record's pieces
-    score_at, snippet_at = record.slots["score"], record.slots["snippet"]
-    issue_at, converted = record.slots["issue_id"], record.converted
-    head_at = record.slots.get("issue")
-    heads: dict[int, bytes] = {}  # issue id → its fields' text
-    scores: dict[float, bytes] = {}
+    # a row: a.id, the snippet's column, i.id, then the record's columns
+    first = 3
+    heads: dict[int, bytes] = {}  # issue id → the text of its fields
+    steps = []  # (row, score) → bytes, one for each of the record's steps
+    for kind, *rest in record.steps:
+        if kind == "issue":
+            steps.append(lambda r, s, tail=rest[0].encode(): heads[r[2]] + tail if tail
+                         else heads[r[2]])
+        elif kind == "text":
+            steps.append(lambda r, s, text=rest[0].encode(): text)
+        elif kind == "column":
+            steps.append(lambda r, s, at=first + rest[0]: r[at])
+        elif kind == "convert":
+            steps.append(lambda r, s, at=first + rest[0], encode=record.encoder(*rest[1:]):
+                         encode(r[at]))
+        elif rest[0] == "score":
+            steps.append(lambda r, s, encode=record.encoder(float, rest[1]): encode(s))
+        elif rest[0] == "snippet":
+            steps.append(lambda r, s, tail=rest[1].encode():
+                         encode_basestring(snip(r[1])).encode() + tail)
+        else:  # issue_id
+            steps.append(lambda r, s, fmt=b"%d" + rest[1].replace("%", "%%").encode():
+                         fmt % r[2])
     join = b"".join
-    columns = f"{', '.join(snip.columns)}, i.id, {', '.join(record.selects)}"
+    columns = f"{snip.column}, i.id, {', '.join(record.columns)}"
+    fetch = conn.cursor()
+    fetch.row_factory = None
     for rows, score_of in _rows(conn, q, filters, columns):
-        if head_at is not None:
+        if record.issue_select:
             if len(heads) > _MAX_HEADS:
                 heads.clear()
-            missing = list({r[first - 1] for r in rows}.difference(heads))
+            missing = list({r[2] for r in rows}.difference(heads))
             if missing:
-                heads.update(conn.execute(
+                heads.update(fetch.execute(
                     f"SELECT i.id, {record.issue_select} FROM issues i "
                     f"WHERE i.id IN ({','.join('?' * len(missing))})", missing))
         for r in rows:
-            out = list(r[first:])
-            if head_at is not None:
-                out[head_at] = heads[r[first - 1]]
-            for at, encode in converted:
-                out[at] = encode(out[at])
-            score = score_of[r[0]]
-            out[score_at] = scores.get(score) or scores.setdefault(score, json.dumps(score).encode())
-            out[snippet_at] = encode_basestring(snip(r[1], r[2])).encode()
-            out[issue_at] = b"%d" % r[first - 1]
-            yield join(out)
+            s = score_of[r[0]]
+            yield join([step(r, s) for step in steps])
 
 
 def _rows(conn, q: Query, filters: Filters, columns: str):
@@ -227,7 +257,9 @@ def _rows(conn, q: Query, filters: Filters, columns: str):
               "WHERE a.id IN (")
     check = None if q.exact else (
         "SELECT id, title, body FROM articles WHERE id IN (")
-    for chunk in _ranked(conn, q, filters, None, _candidates_sql):
+    fetch = conn.cursor()
+    fetch.row_factory = None  # plain tuples: cheaper to make and to index than rows
+    for chunk in _ranked(conn, q, filters, None, _candidates_sql, size=_CHUNK):
         ids = [aid for aid, _ in chunk]
         marks = ",".join("?" * len(ids))
         if check is not None:  # only the articles that really match
@@ -238,20 +270,21 @@ def _rows(conn, q: Query, filters: Filters, columns: str):
             marks = ",".join("?" * len(ids))
             if not ids:
                 continue
-        found = {r[0]: r for r in conn.execute(f"{select}{marks})", ids)}
+        found = {r[0]: r for r in fetch.execute(f"{select}{marks})", ids)}
         yield [found[aid] for aid, _ in chunk], dict(chunk)
 
 
 class _Snippets:
-    """A hit's marked snippet, as ``marked_snippet(body, q.terms)`` gives it, from ``columns``
-    that SQLite selects (over ``a``, the article): two values, passed as they come.
+    """A hit's marked snippet, as ``marked_snippet(body, q.terms)`` gives it, from the one
+    ``column`` that SQLite selects for it (over ``a``, the article).
 
     For one term without ASCII letters or spaces (no folding, and found in the text with line
-    breaks as it is found with them made spaces), the columns are where the term's UTF-8 bytes
-    are in the body's and the bytes around them: only that window is read into Python and
-    decoded. UTF-8 is self-synchronising, so the bytes are found exactly where the text is; the
-    context before a match is at most SNIPPET_BEFORE characters, so it lies in the
-    ``_MAX_BEFORE`` bytes before it, and decoding a cut with errors ignored drops only the
+    breaks as it is found with them made spaces), the column is a window of the body's UTF-8
+    bytes around the term's first occurrence: only that is read into Python and decoded.
+    UTF-8 is self-synchronising, so the term's bytes are found exactly where the term is, and
+    the window's first occurrence is the body's (the window is a slice of the body that starts
+    before it). The context before a match is at most SNIPPET_BEFORE characters, so it lies in
+    the ``_MAX_BEFORE`` bytes before it, and decoding a cut with errors ignored drops only the
     partial characters at its ends. Any other query reads the whole body."""
 
     def __init__(self, q: Query):
@@ -259,20 +292,19 @@ class _Snippets:
         term = plain_term(self.terms)
         self.term = None if term is None or " " in term else term
         if self.term is None:
-            self.columns = ("NULL", "a.body")
+            self.column = "a.body"
             return
         self.marked = "【" + self.term + "】"
-        body, needle = "CAST(a.body AS BLOB)", f"X'{self.term.encode().hex()}'"
-        self.columns = (f"instr({body}, {needle})",
-                        f"substr({body}, max(1, instr({body}, {needle}) - {_MAX_BEFORE}), "
-                        f"{_MAX_BEFORE + _MAX_AFTER})")
+        self.needle = self.term.encode()
+        body, needle = "CAST(a.body AS BLOB)", f"X'{self.needle.hex()}'"
+        self.column = (f"substr({body}, max(1, instr({body}, {needle}) - {_MAX_BEFORE}), "
+                       f"{_MAX_BEFORE + _MAX_AFTER})")
 
-    def __call__(self, found, text) -> str:
+    def __call__(self, text) -> str:
         if self.term is None:
             return marked_snippet(text, self.terms)
-        # ``text``: the body's bytes from max(1, found - _MAX_BEFORE), 1-based; found 0: none
-        at = 0 if found == 0 else found - max(1, found - _MAX_BEFORE)  # the match in ``text``
         text = text or b""  # an empty body: SQLite gives NULL for its window
+        at = max(0, text.find(self.needle))  # not there (a title hit): the body's start
         before = text[:at].decode("utf-8", "ignore")
         # more than SNIPPET_BEFORE characters before the match: the window starts after some
         # (a cut that began inside the body holds at least SNIPPET_BEFORE + 1 characters)

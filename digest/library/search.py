@@ -154,9 +154,9 @@ def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=No
 
 
 def _ranked(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int | None,
-            candidates) -> Iterator[list[tuple[int, float]]]:
+            candidates, size: int = _CHUNK) -> Iterator[list[tuple[int, float]]]:
     """Chunks of (article id, score) of the articles that may match, best first: each tier's
-    SQL in turn.
+    SQL in turn, ``size`` at a time.
 
     With a limit, SQLite returns the best ``limit + SLACK`` of a tier (a phrase of tokens can
     match where the substring is not, see digest/query.py, so a few may fail the exact check);
@@ -166,14 +166,14 @@ def _ranked(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int | N
     for sql, params in candidates(q, filters):
         if not limit:
             cursor = conn.execute(sql, params)
-            while rows := cursor.fetchmany(_CHUNK):
+            while rows := cursor.fetchmany(size):
                 yield [(r[0], r[1]) for r in rows]
             continue
         offset, page = 0, limit + SLACK
         while True:
             rows = conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, page, offset]).fetchall()
-            for start in range(0, len(rows), _CHUNK):
-                yield [(r[0], r[1]) for r in rows[start:start + _CHUNK]]
+            for start in range(0, len(rows), size):
+                yield [(r[0], r[1]) for r in rows[start:start + size]]
             if len(rows) < page:
                 break
             offset, page = offset + page, page * 4
