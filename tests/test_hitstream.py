@@ -231,3 +231,31 @@ def test_search_limit_0_without_hits(library):
                          "--library", str(library))
         assert out.returncode == 1 and out.stdout == b""
         assert out.stderr.decode().strip() == "No articles match '不在任何文章里'."
+
+
+@pytest.mark.parametrize("order", [
+    # the issue's fields, then a converted one at once (its key follows the issue's text)
+    ["source", "bulletin", "year", "issue", "date", "publisher", "match", "keywords", "seq",
+     "title", "body", "regions", "page"],
+    # no issue field first; a converted field first; the body followed by a converted field
+    ["match", "body", "keywords", "regions", "source", "title", "section", "toc_page"],
+    # only SQL-escaped fields, the body last
+    ["title", "seq", "date", "body"],
+])
+def test_records_of_any_field_order(library, monkeypatch, order):
+    """The record's plan (which text SQLite lays out, which Python adds, and where the
+    constant text between them goes) holds for any order of fields, not only FIELDS'."""
+    from digest.library import hitstream
+
+    sources = {name: (name, column, convert) for name, column, convert in
+               hitstream.RECORD_SOURCES}
+    monkeypatch.setattr(hitstream, "RECORD_SOURCES", tuple(sources[n] for n in order))
+    keys = [*order, "score", "snippet", "issue_id"]
+    with Library(library) as lib:
+        records = [{k: r[k] for k in keys} for r in lib.iter_records("江苏")]
+        for layout, dumps in (("json", lambda r: json.dumps([r], ensure_ascii=False, indent=2)),
+                              ("jsonl", lambda r: json.dumps(r, ensure_ascii=False))):
+            got = streamed(lib, "江苏", Filters(), layout)
+            if layout == "json":
+                got = [b"[\n" + item + b"\n]" for item in got]
+            assert [g.decode() for g in got] == [dumps(r) for r in records], (layout, order)

@@ -211,26 +211,7 @@ def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[by
     # a row: a.id, the snippet's column, i.id, then the record's columns
     first = 3
     heads: dict[int, bytes] = {}  # issue id → the text of its fields
-    steps = []  # (row, score) → bytes, one for each of the record's steps
-    for kind, *rest in record.steps:
-        if kind == "issue":
-            steps.append(lambda r, s, tail=rest[0].encode(): heads[r[2]] + tail if tail
-                         else heads[r[2]])
-        elif kind == "text":
-            steps.append(lambda r, s, text=rest[0].encode(): text)
-        elif kind == "column":
-            steps.append(lambda r, s, at=first + rest[0]: r[at])
-        elif kind == "convert":
-            steps.append(lambda r, s, at=first + rest[0], encode=record.encoder(*rest[1:]):
-                         encode(r[at]))
-        elif rest[0] == "score":
-            steps.append(lambda r, s, encode=record.encoder(float, rest[1]): encode(s))
-        elif rest[0] == "snippet":
-            steps.append(lambda r, s, tail=rest[1].encode():
-                         encode_basestring(snip(r[1])).encode() + tail)
-        else:  # issue_id
-            steps.append(lambda r, s, fmt=b"%d" + rest[1].replace("%", "%%").encode():
-                         fmt % r[2])
+    steps = [_step(record, snip, heads, first, kind, rest) for kind, *rest in record.steps]
     join = b"".join
     columns = f"{snip.column}, i.id, {', '.join(record.columns)}"
     fetch = conn.cursor()
@@ -247,6 +228,30 @@ def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[by
         for r in rows:
             s = score_of[r[0]]
             yield join([step(r, s) for step in steps])
+
+
+def _step(record: _Record, snip, heads: dict, first: int, kind: str, rest: list):
+    """(row, score) → the bytes of one of ``record.steps`` for a hit (see ``_json_hits``'s row)."""
+    if kind == "issue":
+        tail = rest[0].encode()
+        return (lambda r, s: heads[r[2]] + tail) if tail else (lambda r, s: heads[r[2]])
+    if kind == "text":
+        text = rest[0].encode()
+        return lambda r, s: text
+    if kind == "column":
+        at = first + rest[0]
+        return lambda r, s: r[at]
+    if kind == "convert":
+        at, encode = first + rest[0], record.encoder(*rest[1:])
+        return lambda r, s: encode(r[at])
+    name, tail = rest[0], rest[1].encode()
+    if name == "score":
+        encode = record.encoder(float, rest[1])
+        return lambda r, s: encode(s)
+    if name == "snippet":
+        return lambda r, s: encode_basestring(snip(r[1])).encode() + tail
+    fmt = b"%d" + tail.replace(b"%", b"%%")  # the issue id
+    return lambda r, s: fmt % r[2]
 
 
 def _rows(conn, q: Query, filters: Filters, columns: str):
