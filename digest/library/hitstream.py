@@ -10,11 +10,15 @@ Here SQLite escapes the text fields itself (``json_quote``) and lays them out wi
 snippet, cut from the body's bytes around the first match (only that window is decoded), the
 rounded match score, the lists, the score and the issue id.
 
+An issue's fields are laid out once for all its hits. Each row carries as few columns as it can
+(each costs SQLite and the sqlite3 module something per hit): the constant text between two
+Python-made values travels with the first of them.
+
 The bytes are those the record path writes (``tests/test_hitstream.py`` holds them equal). That
 rests on SQLite escaping a string as Python's ``json.dumps(..., ensure_ascii=False)`` does:
-``sqlite_json_agrees`` checks it once per connection on every character that either escapes, and
-where it does not hold (a SQLite built without JSON functions, or one that escapes otherwise)
-``json_hits`` returns None and the caller builds records as before.
+``sqlite_json_agrees`` checks it on every character that either escapes before each stream, and
+where it does not hold (a SQLite built without JSON functions, or one that escapes otherwise),
+or the library file is not UTF-8, no stream is offered and the caller builds records.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 
 from digest.library.rows import RECORD_SOURCES
-from digest.library.search import NO_FILTERS, Filters, _candidates_sql, _ranked, parse_query
+from digest.library.search import NO_FILTERS, Filters, parse_query, ranked_ids
 from digest.query import ELLIPSIS, SNIPPET_BEFORE, SNIPPET_LENGTH, Query, marked_snippet, plain_term
 
 # The layouts of a record: its opening, the separator of its "key": value items, its closing.
@@ -264,7 +268,7 @@ def _rows(conn, q: Query, filters: Filters, columns: str):
         "SELECT id, title, body FROM articles WHERE id IN (")
     fetch = conn.cursor()
     fetch.row_factory = None  # plain tuples: cheaper to make and to index than rows
-    for chunk in _ranked(conn, q, filters, None, _candidates_sql, size=_CHUNK):
+    for chunk in ranked_ids(conn, q, filters, _CHUNK):
         ids = [aid for aid, _ in chunk]
         marks = ",".join("?" * len(ids))
         if check is not None:  # only the articles that really match

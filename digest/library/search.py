@@ -153,6 +153,13 @@ def confirmed(conn, q: Query, filters: Filters, limit: int | None, candidates=No
                     return
 
 
+def ranked_ids(conn: sqlite3.Connection, q: Query, filters: Filters,
+               size: int = _CHUNK) -> Iterator[list[tuple[int, float]]]:
+    """(article id, score) of every article that may match, best first, ``size`` at a time:
+    the candidates ``confirmed`` checks when there is no limit."""
+    return _ranked(conn, q, filters, None, _candidates_sql, size)
+
+
 def _ranked(conn: sqlite3.Connection, q: Query, filters: Filters, limit: int | None,
             candidates, size: int = _CHUNK) -> Iterator[list[tuple[int, float]]]:
     """Chunks of (article id, score) of the articles that may match, best first: each tier's
