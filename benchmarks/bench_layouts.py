@@ -4,6 +4,7 @@ current parser, and scored against the truth read back from each PDF.
     python benchmarks/bench_layouts.py                      # render into a temp folder, score
     python benchmarks/bench_layouts.py --out /tmp/layouts   # keep the cases (re-scored next run with --no-render)
     python benchmarks/bench_layouts.py --out /tmp/layouts --no-render --details
+    python benchmarks/bench_layouts.py --out /tmp/layouts --no-render --reader pdfium  # score PDFium's reading
 
 Prints one row a case (metrics of benchmarks/layout_score.py, "-" where a metric does not
 apply), then the minimum of each metric over the matrix and issue 7's target. With --details,
@@ -57,6 +58,8 @@ def main() -> None:
     ap.add_argument("--layout", action="append")
     ap.add_argument("--per-section", type=int)
     ap.add_argument("--details", action="store_true", help="print missed and invented titles")
+    ap.add_argument("--reader", choices=("pypdf", "pdfium"), help="the PDF reader digest uses "
+                    "(default: digest's own default); pdfium needs digest[fast]")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)
@@ -64,17 +67,18 @@ def main() -> None:
             started = time.perf_counter()
             render_all(out, args.family, args.producer, args.layout, args.per_section)
             print(f"rendered in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        report(out, args.details)
+        report(out, args.details, args.reader)
 
 
-def report(out: Path, details: bool) -> None:
+def report(out: Path, details: bool, reader: str | None = None) -> None:
     from digest.issue import parse_issue
 
     rows, names = [], sorted(p.name.removesuffix(".truth.json") for p in out.glob("*.truth.json"))
     width = max((len(n) for n in names), default=10)
     print(f"{'case':<{width}} " + " ".join(f"{SHORT[m]:>5}" for m in METRICS))
     for name in names:
-        got = score(parse_issue(out / f"{name}.pdf"), load_truth(out / f"{name}.truth.json"))
+        got = score(parse_issue(out / f"{name}.pdf", reader=reader),
+                    load_truth(out / f"{name}.truth.json"))
         rows.append(got)
         print(f"{name:<{width}} " + " ".join(fmt(got[m]) for m in METRICS))
         if details and (got["details"]["missed"] or got["details"]["invented"]):
