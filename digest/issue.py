@@ -99,6 +99,9 @@ def build_issue(doc: Document) -> Issue:
 # whose bodies hold at least this many ideographs (a README's headings have no such bodies).
 MIN_TITLED_BODIES = 2
 MIN_BODY_IDEOGRAPHS = 40
+# ... and in which ideographs are at least this share of the letters: a Chinese article, not
+# English prose quoting a few Chinese words (a README's section with an example in it).
+MIN_IDEOGRAPH_SHARE = 0.5
 
 
 def _has_masthead(m) -> bool:
@@ -106,7 +109,8 @@ def _has_masthead(m) -> bool:
 
 
 def _titled_bodies(articles: list[Article]) -> bool:
-    bodies = [a for a in articles if ideographs(a.text) >= MIN_BODY_IDEOGRAPHS]
+    bodies = [a for a in articles if (n := ideographs(a.text)) >= MIN_BODY_IDEOGRAPHS
+              and n >= MIN_IDEOGRAPH_SHARE * sum(ch.isalpha() for ch in a.text)]
     return len(bodies) >= MIN_TITLED_BODIES
 
 

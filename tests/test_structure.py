@@ -87,6 +87,23 @@ def test_not_a_bulletin_is_one_line_and_exit_2(name):
     assert result.stderr.startswith(f"Error: {name}: no table of contents, no masthead")
 
 
+def test_english_prose_quoting_chinese_is_not_a_bulletin():
+    """Sections of English that quote a Chinese passage each (a README with examples, under
+    Chinese headings) are no run of Chinese articles, however many ideographs the quotes hold."""
+    prose = ("The reader keeps each paragraph of the article as it was printed, and the title "
+             "matcher compares every entry of the table of contents with the lines of the body. ")
+    text = "\n\n".join(["重点项目", wrap(prose * 3) + "\n" + BODY_A,
+                         "疏解项目", wrap(prose * 3) + "\n" + BODY_B]) + "\n"
+    from digest.errors import NotABulletinError
+
+    with pytest.raises(NotABulletinError, match="no run of titled Chinese articles"):
+        parse_text(text)
+    # the same sections without the English around the quotes are two articles
+    chinese = "\n\n".join(["石家庄重点项目集中开工", wrap(BODY_A), "雄安新区首批疏解项目落地",
+                            wrap(BODY_B)]) + "\n"
+    assert len(parse_text(chinese).articles) == 2
+
+
 def test_a_bulletin_without_toc_or_masthead_still_reads():
     text = "\n\n".join(["石家庄重点项目集中开工", wrap(BODY_A), "雄安新区首批疏解项目落地", wrap(BODY_B + BODY_A)]) + "\n"
     assert [a.title for a in parse_text(text).articles] == ["石家庄重点项目集中开工", "雄安新区首批疏解项目落地"]
