@@ -212,11 +212,8 @@ def _printf(texts: list[str], args: list[str]) -> str:
 
 def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[bytes]:
     snip = _Snippets(q)
-    # a row: a.id, the snippet's column, i.id, then the record's columns
-    first = 3
     heads: dict[int, bytes] = {}  # issue id → the text of its fields
-    steps = [_step(record, snip, heads, first, kind, rest) for kind, *rest in record.steps]
-    join = b"".join
+    assemble = _assembler(record, snip, heads)
     columns = f"{snip.column}, i.id, {', '.join(record.columns)}"
     fetch = conn.cursor()
     fetch.row_factory = None
@@ -229,33 +226,45 @@ def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[by
                 heads.update(fetch.execute(
                     f"SELECT i.id, {record.issue_select} FROM issues i "
                     f"WHERE i.id IN ({','.join('?' * len(missing))})", missing))
-        for r in rows:
-            s = score_of[r[0]]
-            yield join([step(r, s) for step in steps])
+        yield from assemble(rows, score_of)
 
 
-def _step(record: _Record, snip, heads: dict, first: int, kind: str, rest: list):
-    """(row, score) → the bytes of one of ``record.steps`` for a hit (see ``_json_hits``'s row)."""
-    if kind == "issue":
-        tail = rest[0].encode()
-        return (lambda r, s: heads[r[2]] + tail) if tail else (lambda r, s: heads[r[2]])
-    if kind == "text":
-        text = rest[0].encode()
-        return lambda r, s: text
-    if kind == "column":
-        at = first + rest[0]
-        return lambda r, s: r[at]
-    if kind == "convert":
-        at, encode = first + rest[0], record.encoder(*rest[1:])
-        return lambda r, s: encode(r[at])
-    name, tail = rest[0], rest[1].encode()
-    if name == "score":
-        encode = record.encoder(float, rest[1])
-        return lambda r, s: encode(s)
-    if name == "snippet":
-        return lambda r, s: encode_basestring(snip(r[1])).encode() + tail
-    fmt = b"%d" + tail.replace(b"%", b"%%")  # the issue id
-    return lambda r, s: fmt % r[2]
+_FIRST = 3  # a row of _json_hits: a.id, the snippet's column, i.id, then the record's columns
+
+
+def _assembler(record: _Record, snip, heads: dict) -> Callable:
+    """(rows, {article id: score}) → each row's record, as one generated function whose body
+    joins the record's steps as expressions (the way ``dataclasses`` makes ``__init__``): a
+    Python call per step and hit cost more than SQLite's part of the work."""
+    names: dict[str, object] = {"heads": heads, "snip": snip, "quote": encode_basestring}
+    parts = []
+    for n, (kind, *rest) in enumerate(record.steps):
+        if kind == "issue":
+            parts.append("heads[r[2]]" + (f" + T{n}" if rest[0] else ""))
+            names[f"T{n}"] = rest[0].encode()
+        elif kind == "text":
+            parts.append(f"T{n}")
+            names[f"T{n}"] = rest[0].encode()
+        elif kind == "column":
+            parts.append(f"r[{_FIRST + rest[0]}]")
+        elif kind == "convert":
+            parts.append(f"E{n}(r[{_FIRST + rest[0]}])")
+            names[f"E{n}"] = record.encoder(rest[1], rest[2])
+        elif rest[0] == "score":
+            parts.append(f"E{n}(score_of[r[0]])")
+            names[f"E{n}"] = record.encoder(float, rest[1])
+        elif rest[0] == "snippet":
+            parts.append(f"quote(snip(r[1])).encode() + T{n}")
+            names[f"T{n}"] = rest[1].encode()
+        else:  # the issue id
+            parts.append(f"T{n} % r[2]")
+            names[f"T{n}"] = b"%d" + rest[1].replace("%", "%%").encode()
+    source = ("def assemble(rows, score_of):\n"
+              "    join = b''.join\n"
+              "    for r in rows:\n"
+              f"        yield join(({', '.join(parts)},))\n")
+    exec(compile(source, "<hitstream record>", "exec"), names)  # our own text, as dataclasses
+    return names["assemble"]
 
 
 def _rows(conn, q: Query, filters: Filters, columns: str):
@@ -320,7 +329,9 @@ class _Snippets:
         cut = len(before) > SNIPPET_BEFORE
         if cut:
             before = before[len(before) - SNIPPET_BEFORE:]
-        both = before + text[at:at + _MAX_AFTER].decode("utf-8", "ignore")
+        # the window's rest and one character more: at most 4 bytes a character
+        after = text[at:at + 4 * (SNIPPET_LENGTH + 1 - len(before))]
+        both = before + after.decode("utf-8", "ignore")
         window = both[:SNIPPET_LENGTH].replace("\n", " ")
         return ((ELLIPSIS if cut else "") + window.replace(self.term, self.marked)
                 + (ELLIPSIS if len(both) > SNIPPET_LENGTH else ""))
