@@ -323,8 +323,9 @@ def _show_article(issue, article, as_json: bool) -> None:
 
 def _tsv_line(r: dict) -> str:
     """A hit's record as a TSV line: the columns of the table (``_show_hits``)."""
-    name = (f"{r['bulletin']}:{r['year']}:{r['issue']}" if r["bulletin"] and r["year"]
-            and r["issue"] else str(r["issue_id"]))  # as ``Hit.issue_name``
+    from digest.library.rows import issue_name  # loaded with the library that gave the hits
+
+    name = issue_name(r["bulletin"], r["year"], r["issue"], r["issue_id"])
     return _tsv_join((name, r["seq"], r["date"], r["section"], r["title"], r["page"], r["region"],
                       r["snippet"]))
 

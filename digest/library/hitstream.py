@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 
-from digest.library.rows import RECORD_SOURCES
+from digest.library.rows import RECORD_SOURCES, issue_name
 from digest.library.search import NO_FILTERS, Filters, parse_query, ranked_ids
 from digest.query import ELLIPSIS, SNIPPET_BEFORE, SNIPPET_LENGTH, Query, marked_snippet, plain_term
 
@@ -79,8 +79,8 @@ def stream(conn: sqlite3.Connection, query: str, filters: Filters, layout: str) 
     file holds its text in UTF-16 (SQLite's other encodings; digest never makes one), whose
     bytes are not those written out."""
     if layout == "tsv":
-        parse_query(query)  # a bad one raises first, whatever the file
-        return tsv_hits(conn, query, filters) if utf8(conn) else None
+        q = parse_query(query)  # a bad one raises first, whatever the file
+        return _tsv_hits(conn, q, filters) if utf8(conn) else None
     return json_hits(conn, query, filters, layout)
 
 
@@ -102,9 +102,7 @@ def _tsv_hits(conn, q: Query, filters: Filters) -> Iterator[tuple]:
     cells = "i.bulletin, i.year, i.number, i.id, a.seq, i.date, a.section, a.title, a.page, a.region"
     for rows, _ in _rows(conn, q, filters, f"{snip.column}, {cells}"):
         for r in rows:
-            bulletin, year, number, issue_id = r[2:6]
-            name = f"{bulletin}:{year}:{number}" if bulletin and year and number else str(issue_id)
-            yield (name, *r[6:], snip(r[1]))
+            yield (issue_name(*r[2:6]), *r[6:], snip(r[1]))
 
 
 class _Record:

@@ -13,7 +13,6 @@ exported files and scripts depend on the names.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -214,14 +213,18 @@ class IssueInfo:
     @property
     def name(self) -> str:
         """``BULLETIN:YEAR:NUMBER`` when the masthead gives all three, else the id."""
-        return issue_info_name(dataclasses.asdict(self))
+        return issue_name(self.bulletin, self.year, self.number, self.id)
+
+
+def issue_name(bulletin: str | None, year: int | None, number: int | None, issue_id) -> str:
+    """An issue as ``digest show`` takes it: ``BULLETIN:YEAR:NUMBER`` when the masthead gives
+    all three, else its library id."""
+    return f"{bulletin}:{year}:{number}" if bulletin and year and number else str(issue_id)
 
 
 def issue_info_name(r) -> str:
-    """``BULLETIN:YEAR:NUMBER`` of an issue row (or ``IssueInfo``), else its id."""
-    if r["bulletin"] and r["year"] and r["number"]:
-        return f"{r['bulletin']}:{r['year']}:{r['number']}"
-    return str(r["id"])
+    """``issue_name`` of an issue row (or anything indexed by its column names)."""
+    return issue_name(r["bulletin"], r["year"], r["number"], r["id"])
 
 
 # The columns of an issue's own row that ``issue_values`` fills (``id`` apart).
@@ -294,10 +297,11 @@ _ISSUE_COLUMN = {"issue": "number"}  # an issue's export field named otherwise i
 # The columns of an export row (``FIELDS``, in order), of the article (``a``) and its issue (``i``).
 _RECORD_COLUMNS = (*(f"i.{_ISSUE_COLUMN.get(n, n)}" for n, _, _ in ISSUE_FIELDS),
                    *(f"a.{f.name}" for f in _EXPORTED))
-_RECORD_START = 6  # where they start in HIT_COLUMNS
-# The columns a hit is built from: its article's, its issue's.
-HIT_COLUMNS = ("a.id AS article_id, i.id AS issue_id, i.sha256, i.total_number, i.pages, "
-               "a.status, " + ", ".join(_RECORD_COLUMNS))
+# The columns a hit is built from: its article's, its issue's; the export row's come last.
+_HIT_FIRST = ("a.id AS article_id", "i.id AS issue_id", "i.sha256", "i.total_number", "i.pages",
+              "a.status")
+_RECORD_START = len(_HIT_FIRST)  # where the export row's columns start in HIT_COLUMNS
+HIT_COLUMNS = ", ".join((*_HIT_FIRST, *_RECORD_COLUMNS))
 
 
 def _json_list(text: str | None) -> list:
@@ -313,22 +317,19 @@ def _column_to_export(f: Field) -> Callable | None:
     return known[pair] if pair in known else (lambda v: f.to_export(f.from_column(v)))
 
 
-_RECORD_KEYS = FIELDS
-_RECORD_CONVERT = tuple((f.name, c) for f in _EXPORTED if (c := _column_to_export(f)))
 # (export field, its column in HIT_COLUMNS' tables, column value → export value or None where
 # they are the same) for each of FIELDS, in order: what a search record is made of.
 RECORD_SOURCES: tuple[tuple[str, str, Callable | None], ...] = tuple(zip(
     FIELDS, _RECORD_COLUMNS,
     (*(None for _ in ISSUE_FIELDS), *(_column_to_export(f) for f in _EXPORTED)), strict=True))
+_RECORD_CONVERT = tuple((name, c) for name, _, c in RECORD_SOURCES if c)
 
 
 class _HitMethods:
     @property
     def issue_name(self) -> str:
-        """The issue as ``digest show`` takes it: ``BULLETIN:YEAR:NUMBER``, else its id."""
-        if self.bulletin and self.year and self.issue:
-            return f"{self.bulletin}:{self.year}:{self.issue}"
-        return str(self.issue_id)
+        """The issue as ``digest show`` takes it (``issue_name``)."""
+        return issue_name(self.bulletin, self.year, self.issue, self.issue_id)
 
     def as_dict(self, open_mark: str = "【", close_mark: str = "】") -> dict:
         """A JSON-ready dict; the snippet's matches are wrapped in the two markers."""
@@ -361,7 +362,7 @@ def hit_record(r, score: float, terms: list[str]) -> dict:
     """``hit_from_row(r, score, terms).as_dict()``, made straight from the row: no ``Issue``,
     ``Article``, ``Hit`` or ``Snippet`` on the way (``digest search --limit 0`` writes tens of
     thousands)."""
-    d = dict(zip(_RECORD_KEYS, islice(r, _RECORD_START, None)))
+    d = dict(zip(FIELDS, islice(r, _RECORD_START, None)))
     for name, convert in _RECORD_CONVERT:
         d[name] = convert(d[name])
     d["score"] = score
