@@ -79,9 +79,8 @@ def mentions(tokens: Sequence[str], gaz: Gazetteer | None = None,
     found: list[Mention] = []
     previous = None  # kind of the mention on the token before, if any
     for i, tok in enumerate(tokens):
-        if (about := seen.get(tok)) is None:
-            about = seen[tok] = (*_place(tok, gaz), _is_abbrev_token(tok, gaz))
-        place, rest, abbrev_token = about  # a whole name first: 沪苏浙皖 is a word, not four
+        # a whole name first: 沪苏浙皖 is a word, not four
+        place, rest, abbrev_token = seen.get(tok) or _learn(tok, gaz, seen)
         if place is None and not abbrev_token:
             previous = None  # most tokens name no place
             continue
@@ -112,6 +111,12 @@ def _token_memo(gaz: Gazetteer) -> dict[str, tuple]:
     if held is None or held[0] is not gaz or len(held[1]) > MEMO_MAX_TOKENS:
         held = _MEMO[id(gaz)] = (gaz, {})
     return held[1]
+
+
+def _learn(tok: str, gaz: Gazetteer, seen: dict[str, tuple]) -> tuple:
+    """What ``tok`` is (see _MEMO), looked up and remembered in ``seen``."""
+    about = seen[tok] = (*_place(tok, gaz), _is_abbrev_token(tok, gaz))
+    return about
 
 
 def _place(token: str, gaz: Gazetteer):
@@ -219,9 +224,7 @@ def names_grouping(tokens: Sequence[str], grouping: Grouping, gaz: Gazetteer | N
     gaz = gaz or gazetteer.load()
     seen = _token_memo(gaz)
     for tok in set(tokens):
-        if (about := seen.get(tok)) is None:
-            about = seen[tok] = (*_place(tok, gaz), _is_abbrev_token(tok, gaz))
-        place = about[0]
+        place = (seen.get(tok) or _learn(tok, gaz, seen))[0]
         if place is not None and place.kind == gazetteer.CROSS and place.region == grouping.name:
             return True
     return False
