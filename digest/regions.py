@@ -101,7 +101,8 @@ def mentions(tokens: Sequence[str], gaz: Gazetteer | None = None,
 
 # What each token is, per gazetteer: (place it names or None, rest of the word, made of
 # abbreviations). Looking a token up is most of reading an article's regions, and an issue's
-# tokens repeat (the body is read twice, once before the home grouping is known).
+# tokens repeat (across articles, and an article naming the home grouping is read again once
+# the home is known, see digest/enrich.py).
 _MEMO: dict[int, tuple[Gazetteer, dict[str, tuple]]] = {}
 MEMO_MAX_TOKENS = 200_000  # distinct tokens remembered per gazetteer (~20 MB at most)
 
