@@ -36,11 +36,9 @@ def data_toml(name: str) -> dict:
 
     text = data_text(name)
     path = os.path.join(usercache.folder(), f"data-{name}.json")
+    key = json.dumps(text, ensure_ascii=False)  # one line: JSON escapes the newlines
     try:
-        with open(path, encoding="utf-8") as f:
-            kept_text, _, kept = f.read().partition("\n")
-        if json.loads(kept_text) == text:
-            return json.loads(kept)
+        return json.loads(usercache.read_keyed(path, key))
     except (OSError, ValueError):
         pass  # none kept yet, or kept damaged: parse it
     import tomllib
@@ -51,7 +49,7 @@ def data_toml(name: str) -> dict:
     except (TypeError, ValueError):
         return parsed
     if json.loads(dumped) == parsed:
-        usercache.write_keyed(path, json.dumps(text, ensure_ascii=False), dumped)
+        usercache.write_keyed(path, key, dumped)
     return parsed
 
 

@@ -25,6 +25,16 @@ def folder() -> str:
     return platformdirs.user_cache_dir("digest")
 
 
+def read_keyed(path: str, key: str) -> str:
+    """The text ``write_keyed(path, key, text)`` kept: OSError when there is none, ValueError
+    when it was kept under another key."""
+    with open(path, encoding="utf-8") as f:
+        kept_key, _, text = f.read().partition("\n")
+    if kept_key != key:
+        raise ValueError("kept under another key")
+    return text
+
+
 def write_keyed(path: str, key: str, text: str) -> None:
     """Write ``key``, a newline and ``text`` to ``path`` whole or not at all (a temporary file
     renamed over it); a read-only or full cache folder only makes commands slower, so an
