@@ -102,27 +102,20 @@ def run_search(query: list[str], region: list[str] | None, section: str | None,
     fmt = output_format(format, as_json)
     _reject_unknown_options(query)
     target = xlsx_target(fmt, output, [library_db(library)])
+    text = " ".join(query)
     with open_library(library) as lib:
         found = filters(region, section, bulletin, since, until)
         if not limit and fmt in _STREAMED:  # all hits, written as the library reads them
-            stream = lib.hit_stream(" ".join(query), found, fmt.value)
+            stream = lib.hit_stream(text, found, fmt.value)
             if stream is not None:
-                if not _write_stream(stream, fmt):
-                    err(f"No articles match {' '.join(query)!r}.")
-                    raise SystemExit(NO_HITS)
-                return
+                return _written_or_no_hits(_write_stream(stream, fmt), text)
         # A table styles each snippet's matches (``Hit``); the other formats write records.
         search = lib.iter_search if fmt == Fmt.table else lib.iter_records
-        hits = search(" ".join(query), found, limit + 1 if limit else None)
+        hits = search(text, found, limit + 1 if limit else None)
         if not limit and fmt != Fmt.xlsx:  # all hits, written as found: never all in memory
-            if not _write_hits(hits, fmt):
-                err(f"No articles match {' '.join(query)!r}.")
-                raise SystemExit(NO_HITS)
-            return
+            return _written_or_no_hits(_write_hits(hits, fmt), text)
         hits = list(hits)
-    if not hits:
-        err(f"No articles match {' '.join(query)!r}.")
-        raise SystemExit(NO_HITS)
+    _written_or_no_hits(len(hits), text)
     if limit and len(hits) > limit:
         hits = hits[:limit]
         err(f"Showing the first {limit} hits: --limit N shows more (0 for all).")
@@ -132,6 +125,13 @@ def run_search(query: list[str], region: list[str] | None, section: str | None,
 
         return write_output(target, lambda out: write_xlsx(hits, out), binary=True)
     _write_hits(hits, fmt)
+
+
+def _written_or_no_hits(count: int, query: str) -> None:
+    """Nothing to do where hits were written; else say none matched and exit like grep."""
+    if not count:
+        err(f"No articles match {query!r}.")
+        raise SystemExit(NO_HITS)
 
 
 _STREAMED = (Fmt.json, Fmt.jsonl, Fmt.tsv)  # formats ``Library.hit_stream`` writes
