@@ -241,7 +241,7 @@ def test_indented_json_is_json_dumps_for_any_value():
     records = [{"s": "引号\"\n\t\x01", "i": -3, "b": True, "f": False, "n": None, "x": 87.65,
                 "nan": float("nan"), "inf": float("-inf"), "l": ["江苏", "上海"], "e": [],
                 "t": (1, 2.5, None), "mixed": [True, "a"], "d": {"k": [1, {"z": None}]},
-                "ll": [[1], []], "big": 10**30}, {}]
+                "ll": [[1], []], "big": 10**30, "sep": [{"k": "行\u2028段\x85"}]}, {}]
     for record in records:
         assert "[\n" + _indented_json(record) + "\n]" == json.dumps([record], ensure_ascii=False,
                                                                     indent=2)

@@ -256,7 +256,9 @@ def _nested(v) -> str:
     import json
 
     text = json.dumps(v, ensure_ascii=False, indent=2, default=str)
-    return "\n".join(("    " + ln) if i else ln for i, ln in enumerate(text.splitlines()))
+    # split at the line breaks json.dumps writes, not splitlines(): that also breaks at U+2028
+    # and U+0085, which JSON leaves inside strings
+    return "\n    ".join(text.split("\n"))
 
 
 def _json_scalar(v) -> str | None:
