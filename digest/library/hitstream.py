@@ -75,7 +75,7 @@ def json_hits(conn: sqlite3.Connection, query: str, filters: Filters = NO_FILTER
 
 
 def stream(conn: sqlite3.Connection, query: str, filters: Filters, layout: str) -> Iterator | None:
-    """``json_hits`` for the JSON layouts, ``tsv_hits`` for "tsv"; None for a library whose
+    """``json_hits`` for the JSON layouts, ``_tsv_hits`` for "tsv"; None for a library whose
     file holds its text in UTF-16 (SQLite's other encodings; digest never makes one), whose
     bytes are not those written out."""
     if layout == "tsv":
@@ -88,16 +88,9 @@ def utf8(conn: sqlite3.Connection) -> bool:
     return conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
 
 
-def tsv_hits(conn: sqlite3.Connection, query: str,
-             filters: Filters = NO_FILTERS) -> Iterator[tuple]:
-    """Each hit of ``query``, best first, as the cells of a line of ``digest search``'s table:
-    (issue name, seq, date, section, title, page, region, snippet). Raises ``QueryError`` at
-    once for a bad query."""
-    q = parse_query(query)
-    return _tsv_hits(conn, q, filters)
-
-
 def _tsv_hits(conn, q: Query, filters: Filters) -> Iterator[tuple]:
+    """Each hit, best first, as the cells of a line of ``digest search``'s table: (issue name,
+    seq, date, section, title, page, region, snippet)."""
     snip = _Snippets(q)
     cells = "i.bulletin, i.year, i.number, i.id, a.seq, i.date, a.section, a.title, a.page, a.region"
     for rows, _ in _rows(conn, q, filters, f"{snip.column}, {cells}"):
