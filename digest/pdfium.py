@@ -201,13 +201,14 @@ def _read_page(api, doc: int, index: int, source: str) -> RawPage:
             if not text or text.isspace():
                 continue
             size = (font_size if sized else 0.0) * (math.hypot(a, b) or 1.0)
-            font = fonts.get(font or 0) or _font_name(api, font or 0, fonts)
+            font = font or 0  # a handle, None (0) for none
+            name = fonts.get(font) or _font_name(api, font, fonts)
             start = x
             if runs:
                 last = runs[-1]
                 if abs(last.y - y) < 1e-3 and 0 <= x - last.end < GAP_SPACE * size:
                     start = last.end  # continues the previous run: see the module docstring
-            runs.append(Run(start, y, size or 1.0, font, text, reported_x=x))
+            runs.append(Run(start, y, size or 1.0, name, text, reported_x=x))
     finally:
         if textpage:
             api.FPDFText_ClosePage(textpage)
