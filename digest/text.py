@@ -22,7 +22,7 @@ import re
 from functools import cache, lru_cache
 
 from digest.config import data_text
-from digest.normalize import normalize  # here before: importable from here still
+from digest.normalize import normalize
 
 # Sentence-final punctuation: a line ending in one of these (optionally followed by closing
 # quotes or brackets) may end a paragraph.
