@@ -30,7 +30,6 @@ from digest.cli.library_run import (  # noqa: F401 - importable from here, as be
     _plain,
     filters,
     library_db,
-    library_rows,
     open_library,
 )
 from digest.cli.options import (
@@ -60,7 +59,7 @@ RowsFormat = format_option(Fmt.table, Fmt.tsv, Fmt.csv, Fmt.json, Fmt.jsonl, Fmt
 ShowFormat = format_option(Fmt.table, Fmt.tsv, Fmt.json)
 
 # digest.library is imported inside the commands: `digest --help` need not load sqlite3.
-# open_library, filters, library_db, library_rows, _plain and _count are importable from here.
+# open_library, filters, library_db, _plain and _count are importable from here, as before.
 
 PROGRESS_MIN_FILES = 4  # below this a bar flashes by without telling anything
 
