@@ -39,7 +39,7 @@ from digest.library.search import build_index, index_text_v2
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (see digest/__init__.py)
 if TYPE_CHECKING:
-    from digest.library.upgrade import UpgradeCallback
+    from digest.library.upgrade import StepProgress, UpgradeCallback
 
 # A writer holds the lock for one issue (milliseconds); a minute covers a slow disk and a
 # second `digest add` storing many issues in turn, without hanging forever on a stuck one.
@@ -187,7 +187,7 @@ def _v10_articles_by_date(conn: sqlite3.Connection, progress=None) -> None:
 
 
 # Step i takes a library from version i to i + 1. Append; never edit a released step.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+MIGRATIONS: tuple[Callable[[sqlite3.Connection, StepProgress], None], ...] = (
     _v1_tables, _v2_search_index, _v3_articles_with_body, _v4_physical_page,
     _v5_printed_sections_end_matter_home, _v6_one_issue_once, _v7_run_breaks,
     _v8_issue_regions, _v9_postgresql_title_index, _v10_articles_by_date)
