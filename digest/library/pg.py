@@ -43,7 +43,7 @@ from digest.library.rows import (
     issue_values,
     renumber_articles,
 )
-from digest.library.schema import MIGRATIONS, TITLES, newer_schema_error
+from digest.library.schema import MIGRATIONS, TITLES, article_count, newer_schema_error
 from digest.library.upgrade import NO_PROGRESS, Reporter, StepProgress, UpgradeCallback
 from digest.models import Issue
 
@@ -306,7 +306,7 @@ def _run_steps(conn: PgConn, name: str, report: Reporter) -> None:
         if version > len(PG_STEPS):
             raise newer_schema_error(name, version, len(PG_STEPS))
         if version < len(PG_STEPS):
-            report.start(version, lambda: conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+            report.start(version, lambda: article_count(conn))
         for n, step in enumerate(PG_STEPS[version:], version):
             step(conn, report.step(n + 1, TITLES[n]))
         conn.execute("UPDATE digest_schema SET version = ?", (len(PG_STEPS),))

@@ -228,7 +228,7 @@ def _upgrade(conn: sqlite3.Connection, db_path: Path, steps, upgrading) -> None:
                     raise LibraryError(f"{db_path} is an SQLite database but not a digest "
                                        "library: give --library another folder.")
                 if version < len(steps):
-                    report.start(version, lambda: _articles(conn))
+                    report.start(version, lambda: article_count(conn))
                     steps[version](conn, report.step(version + 1, TITLES[version]))
                     conn.execute(f"PRAGMA user_version = {version + 1}")
     except BaseException:
@@ -238,7 +238,8 @@ def _upgrade(conn: sqlite3.Connection, db_path: Path, steps, upgrading) -> None:
     report.done()
 
 
-def _articles(conn) -> int:
+def article_count(conn) -> int:
+    """Articles stored (SQLite or PostgreSQL): what an upgrade's long steps go through."""
     return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
