@@ -81,10 +81,12 @@ class UpgradeView:
                 f"the upgrade to schema {u.new} stopped: {u.where} keeps the steps done "
                 f"(schema {u.kept}), the step under way was undone; the rest run the next time "
                 "it is opened.")
-        if isinstance(exc, KeyboardInterrupt | Terminated):
-            err(f"{'Interrupted' if isinstance(exc, KeyboardInterrupt) else 'Terminated'}: {said}")
-            raise SystemExit(EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt)
-                             else EXIT_TERMINATED) from None
+        if isinstance(exc, KeyboardInterrupt):
+            err(f"Interrupted: {said}")
+            raise SystemExit(EXIT_INTERRUPTED) from None
+        if isinstance(exc, Terminated):
+            err(f"Terminated: {said}")
+            raise SystemExit(EXIT_TERMINATED) from None
         err(f"Note: {said}")
 
 
