@@ -45,11 +45,8 @@ def serve(args: list[str]) -> None:
     if path is None:
         return
     try:
-        with open(path, encoding="utf-8") as f:
-            kept_key, _, text = f.read().partition("\n")
-    except (OSError, ValueError):
-        return
-    if kept_key != key:
+        text = usercache.read_keyed(path, key)
+    except (OSError, ValueError):  # none kept, unreadable, or kept for other sources
         return
     stream = sys.stdout if args else sys.stderr
     try:

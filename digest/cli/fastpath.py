@@ -336,12 +336,9 @@ def _load(name: str) -> dict:
     """The kept spec of command ``name``; ValueError or OSError when there is none to trust."""
     import json
 
-    path, key = _cache_file(name)
-    with open(path, encoding="utf-8") as f:
-        kept_key, _, text = f.read().partition("\n")
-    if kept_key != key:
-        raise ValueError("another key")
-    spec = json.loads(text)
+    from digest import usercache
+
+    spec = json.loads(usercache.read_keyed(*_cache_file(name)))
     if spec.get("version") != SPEC_VERSION:
         raise ValueError("another version")
     return spec
