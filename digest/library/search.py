@@ -267,7 +267,7 @@ def build_index(conn: sqlite3.Connection, index=index_text, progress=None) -> No
     conn.execute("CREATE VIRTUAL TABLE article_fts USING fts5("
                  "title, body, content='', tokenize='ascii')")
     rows = conn.execute("SELECT id, title, body FROM articles WHERE body != ''")
-    if progress is not None:
+    if progress is not None and progress.listening:
         total = conn.execute("SELECT count(*) FROM articles WHERE body != ''").fetchone()[0]
         rows = progress.over(rows, total, "building the search index")
     conn.executemany("INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)",

@@ -71,6 +71,11 @@ class StepProgress:
     def __init__(self, callback: UpgradeCallback | None, event: Upgrade):
         self._callback, self._event = callback, event
 
+    @property
+    def listening(self) -> bool:
+        """Whether anyone is told: a step need not count what nobody will hear of."""
+        return self._callback is not None
+
     def over(self, rows: Iterable[T], total: int, what: str) -> Iterator[T]:
         """``rows`` as they are read; every ``TICK_EVERY`` of the ``total``, a report."""
         if self._callback is None:
