@@ -23,7 +23,7 @@ from library_helpers import small_issue
 from test_search_order import some_issues
 
 from digest.library import DB_NAME, Filters, Library
-from digest.library.hitstream import _Snippets, sqlite_json_agrees
+from digest.library.hitstream import _escaped, _Snippets, sqlite_json_agrees
 from digest.query import SNIPPET_BEFORE, SNIPPET_LENGTH, marked_snippet, parse_query
 
 CONTROLS = "".join(map(chr, range(0x20)))
@@ -109,6 +109,18 @@ def test_json_is_json_dumps_of_the_records(library, query):
             assert lines == [json.dumps(r, ensure_ascii=False) for r in records], query
 
 
+def test_kept_values_are_let_go(library, monkeypatch):
+    """The texts of converted values (keyword lists, scores) are kept for the next hit with the
+    same value, up to a bound: past it they are dropped and made again, the records unchanged."""
+    from digest.library import hitstream
+
+    monkeypatch.setattr(hitstream, "_MAX_VALUES", 1)
+    with Library(library) as lib:
+        records = list(lib.iter_records("江苏"))
+        got = b"[\n" + b",\n".join(streamed(lib, "江苏", Filters(), "json")) + b"\n]"
+    assert got.decode() == json.dumps(records, ensure_ascii=False, indent=2)
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_tsv_cells_are_the_records_columns(library, query):
     with Library(library) as lib:
@@ -191,6 +203,23 @@ def test_window_snippet_is_marked_snippet(text, term):
     conn.execute("INSERT INTO articles VALUES (?)", (text,))
     window = conn.execute(f"SELECT {snippets.column} FROM articles a").fetchone()[0]
     assert snippets(window) == marked_snippet(text, q.terms)
+
+
+# --- the body's bytes, escaped by Python -------------------------------------------------------
+
+@pytest.mark.parametrize("char", [chr(c) for c in range(0x80)] + ["\u2028", "中", ASTRAL])
+def test_each_character_alone_is_escaped_as_json_dumps(char):
+    """Every ASCII character on its own in a text (with and without line breaks beside it,
+    which take the quick path when alone) and characters that must stay as they are."""
+    for text in (char, "中" + char + "文", "行\n" + char + "\n行", char * 3 + "\n"):
+        assert _escaped(text.encode()) == json.dumps(text, ensure_ascii=False)[1:-1].encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*CONTROLS, '"', "\\", "中", ASTRAL, "a", "\x7f",
+                                         "\u2028"]), max_size=40))
+def test_escaped_is_json_dumps(text):
+    assert _escaped(text.encode()) == json.dumps(text, ensure_ascii=False)[1:-1].encode()
 
 
 # --- the command --------------------------------------------------------------------------------

@@ -5,10 +5,13 @@ A common term finds tens of thousands of articles (江苏: 50,900 of 160,000), a
 should cost no more than reading every text once (issue 13). The record path
 (``rows.hit_record``, then the JSON encoder) costs twice that: each body, most of the output,
 is decoded from UTF-8 into a ``str``, escaped by Python's encoder and encoded to UTF-8 again.
-Here SQLite escapes the text fields itself (``json_quote``) and lays them out with their keys
-(``printf``), as UTF-8 bytes that go to the output untouched; Python adds what it computes: the
-snippet, cut from the body's bytes around the first match (only that window is decoded), the
-rounded match score, the lists, the score and the issue id.
+Here one statement a tier reads the index in rank order and each hit's row as it goes
+(``search.hit_selects``). SQLite escapes the short text fields itself (``json_quote``) and lays
+them out with their keys (``printf``); the body comes as its UTF-8 bytes, which Python checks
+for what needs escaping in one pass in C (``_escaped``: line breaks, as a rule). Those bytes go
+to the output untouched. Python adds what it computes: the snippet, finished from SQLite's
+window of characters around the first match (``_Snippets.json_finish``), the rounded match
+score, the lists and the issue id.
 
 An issue's fields are laid out once for all its hits. Each row carries as few columns as it can
 (each costs SQLite and the sqlite3 module something per hit): the constant text between two
@@ -29,7 +32,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 
 from digest.library.rows import RECORD_SOURCES, issue_name
-from digest.library.search import NO_FILTERS, Filters, parse_query, ranked_ids
+from digest.library.search import NO_FILTERS, Filters, hit_selects, parse_query, ranked_ids
 from digest.query import ELLIPSIS, SNIPPET_BEFORE, SNIPPET_LENGTH, Query, marked_snippet, plain_term
 
 # The layouts of a record: its opening, the separator of its "key": value items, its closing.
@@ -41,11 +44,17 @@ _ITEM_SEP = {"json": ",\n    ", "jsonl": ", "}
 _CLOSE = {"json": "\n  }", "jsonl": "}"}
 # every character either encoder escapes, and some it must not (DEL, line separators, CJK, astral)
 _PROBE = "".join(map(chr, range(0x80))) + "\u2028\u2029\u3000中文\U0001f600"
-# Fields escaped on their own, not inside a printf's text: the body, most of a record, would
-# be copied once more there.
-_ALONE = frozenset({"body"})
+# Fields read as their UTF-8 bytes and escaped by Python (``_escaped``), not by SQLite: the
+# body, most of a record, where a check of its bytes in C costs less than json_quote's
+# character-by-character copy (and a printf would copy it once more).
+_RAW = frozenset({"body"})
+# What Python's encoder escapes in a str (ensure_ascii=False): control characters, '"' and
+# '\\'; as UTF-8 bytes, no byte of a longer character is one of them.
+_SPECIAL = bytes(range(0x20)) + b'"\\'
+_NOT_SPECIAL = bytes(sorted(set(range(0x100)).difference(_SPECIAL)))
 _CHUNK = 256  # hits whose rows are asked for at once (one statement each: fewer is dearer)
 _MAX_HEADS = 10_000  # issues whose fields' text is kept while writing (a few MB)
+_MAX_VALUES = 10_000  # values of a converted field whose text is kept (a few MB at most)
 _MAX_BEFORE = 4 * (SNIPPET_BEFORE + 1)  # bytes holding the context before a match (UTF-8: ≤4 a character)
 _MAX_AFTER = 4 * (SNIPPET_LENGTH + 1)  # bytes holding a window and one character more
 
@@ -71,7 +80,9 @@ def json_hits(conn: sqlite3.Connection, query: str, filters: Filters = NO_FILTER
     q = parse_query(query)
     if not sqlite_json_agrees(conn):
         return None
-    return _json_hits(conn, q, filters, _Record(layout))
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    return _json_hits(conn, q, filters, layout)
 
 
 def stream(conn: sqlite3.Connection, query: str, filters: Filters, layout: str) -> Iterator | None:
@@ -93,9 +104,9 @@ def _tsv_hits(conn, q: Query, filters: Filters) -> Iterator[tuple]:
     seq, date, section, title, page, region, snippet)."""
     snip = _Snippets(q)
     cells = "i.bulletin, i.year, i.number, i.id, a.seq, i.date, a.section, a.title, a.page, a.region"
-    for rows, _ in _rows(conn, q, filters, f"{snip.column}, {cells}"):
+    for rows in _rows(conn, q, filters, f"{snip.column}, {cells}"):
         for r in rows:
-            yield (issue_name(*r[2:6]), *r[6:], snip(r[1]))
+            yield (issue_name(*r[1:5]), *r[5:], snip(r[0]))
 
 
 class _Record:
@@ -104,11 +115,14 @@ class _Record:
 
     Runs of fields whose column is the value (``RECORD_SOURCES`` without a conversion) are
     escaped and laid out by SQLite, keys and separators included, in one ``printf`` column
-    each; the body alone (``_ALONE``). Python makes the converted fields from their columns,
-    the issue's fields once per issue, and the score, snippet and issue id; each Python-made
-    value carries the constant text that follows it up to the next column."""
+    each, the score among them (the text of the tier's score, a parameter: ``params``); the
+    body's bytes alone (``_RAW``), escaped by Python. Python makes the converted fields from
+    their columns, the snippet (from SQLite's window where the query allows one,
+    ``_Snippets.window``, else from the whole body) and the issue id, and lays out the issue's
+    fields once per issue; each Python-made value carries the constant text that follows it
+    up to the next column."""
 
-    def __init__(self, layout: str):
+    def __init__(self, layout: str, snip: _Snippets):
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}")
         self.layout = layout
@@ -121,44 +135,65 @@ class _Record:
             texts.append("")
             args.append(f"json_quote({column})")
         self.issue_select = _printf(texts, args) if args else None
+        # SQLite's window around the match needs the body's bytes beside it, to tell the rare
+        # body it cannot cut (``_Snippets.json_finish``); without them, Python reads the whole body.
+        raw_body = any(name == "body" and name in _RAW and convert is None
+                       for name, _, convert in sources)
+        self.window = snip.window if raw_body else None
         # The rest as tokens: ("text", str), ("sql", column SQL: escaped in a printf),
-        # ("alone", column SQL), ("python", name, column or None, conversion or None).
+        # ("param", SQL placeholder: a text laid out as it is), ("raw", column SQL: its
+        # UTF-8 bytes, escaped by Python), ("python", kind, column SQLs, conversion or None):
+        # what Python makes.
         tokens: list[tuple] = [] if args else [("text", _OPEN[layout])]
-        for n, (name, column, convert) in enumerate(
-                [*sources, ("score", None, None), ("snippet", None, None),
-                 ("issue_id", None, None)]):
+        tail = [("score", ("param", "?")),
+                ("snippet", ("python", "snippet", self.window or ("a.body",), None)),
+                ("issue_id", ("python", "issue_id", (), None))]
+        fields = [(name, ("raw", column) if name in _RAW and convert is None else
+                   ("sql", column) if convert is None else
+                   ("python", "convert", (column,), convert))
+                  for name, column, convert in sources]
+        for n, (name, token) in enumerate([*fields, *tail]):
             sep = "" if n == 0 and not args else _ITEM_SEP[layout]
-            tokens.append(("text", sep + encode_basestring(name) + ": "))
-            if column is not None and convert is None:
-                tokens.append(("alone", column) if name in _ALONE else ("sql", column))
+            key = sep + encode_basestring(name) + ": "
+            if token[0] == "raw":  # its quotes go with the text around it
+                tokens += [("text", key + '"'), token, ("text", '"')]
             else:
-                tokens.append(("python", name, column, convert))
+                tokens += [("text", key), token]
         tokens.append(("text", _CLOSE[layout]))
         self.columns: list[str] = []  # SQL of the record's columns, in order
         # steps, each with the constant text that follows it last: ("issue", text): the issue's
-        # fields; ("column", index): a column as it is; ("convert", index, conversion, text);
-        # ("made", name, text): the score, snippet or issue id; ("text", text) alone
+        # fields; ("column", index): a column as it is; ("raw", index): a column's bytes,
+        # escaped; ("convert", index, conversion, text); ("snippet", index, text): the snippet,
+        # from the columns from index on; ("issue_id", text); ("text", text) alone
         self.steps: list[tuple] = [("issue", "")] if self.issue_select else []
+        self.body: int | None = None  # the index of the body's bytes
         texts, args = [""], []
         for token in tokens:
             kind = token[0]
             if kind == "text":
                 texts[-1] += token[1]
-            elif kind == "sql":
+            elif kind in ("sql", "param"):
                 texts.append("")
-                args.append(f"json_quote({token[1]})")
+                args.append(f"json_quote({token[1]})" if kind == "sql" else token[1])
             else:
                 self._close_run(texts, args)
                 texts, args = [""], []
-                if kind == "alone":
-                    self.steps.append(("column", len(self.columns)))
-                    self.columns.append(f"CAST(json_quote({token[1]}) AS BLOB)")
-                elif token[2] is not None:  # a converted column
-                    self.steps.append(("convert", len(self.columns), token[3], ""))
-                    self.columns.append(token[2])
+                if kind == "raw":
+                    self.steps.append(("raw", len(self.columns)))
+                    if token[1] == "a.body":
+                        self.body = len(self.columns)
+                    self.columns.append(f"CAST({token[1]} AS BLOB)")
                 else:
-                    self.steps.append(("made", token[1], ""))
+                    _, made, columns, convert = token
+                    step = (made, len(self.columns), convert) if made == "convert" else (
+                        (made, len(self.columns)) if columns else (made,))
+                    self.steps.append((*step, ""))
+                    self.columns += columns
         self._close_run(texts, args)
+
+    def params(self, score: float) -> list:
+        """The values of the columns' placeholders for the hits of a tier: its score's text."""
+        return [self.value_text(score)]
 
     def _close_run(self, texts: list[str], args: list[str]) -> None:
         """End a run: a printf column where it has values, else its text goes after the
@@ -167,25 +202,25 @@ class _Record:
             self.steps.append(("column", len(self.columns)))
             self.columns.append(_printf(texts, args))
         elif texts[0]:
-            if self.steps and self.steps[-1][0] in ("issue", "convert", "made"):
+            if self.steps and self.steps[-1][0] in ("issue", "convert", "snippet", "issue_id"):
                 *step, after = self.steps[-1]
                 self.steps[-1] = (*step, after + texts[0])
             else:  # after a column as it is, or first
                 self.steps.append(("text", texts[0]))
 
-    def encoder(self, convert: Callable, after: str) -> Callable[[object], bytes]:
-        """Column value → the bytes of its export value (``convert``'s) and ``after``, cached by
-        value: the same lists and scores come back again and again."""
+    def encoder(self, convert: Callable, after: str) -> tuple[dict, Callable[[object], bytes]]:
+        """(cache, make): column value → the bytes of its export value (``convert``'s) and
+        ``after``: looked up in the cache, made (and kept there) where it is not; the same
+        lists and scores come back again and again."""
         cache: dict = {}
         value_text, tail = self.value_text, after.encode()
 
-        def encode(value):
-            try:
-                return cache[value]
-            except KeyError:
-                out = cache[value] = value_text(convert(value)).encode() + tail
-                return out
-        return encode
+        def make(value):
+            if len(cache) >= _MAX_VALUES:  # values that do not come back (keyword lists)
+                cache.clear()
+            out = cache[value] = value_text(convert(value)).encode() + tail
+            return out
+        return cache, make
 
     def value_text(self, value) -> str:
         """A record's value as ``json.dumps`` writes it at the record's place."""
@@ -201,56 +236,82 @@ def _printf(texts: list[str], args: list[str]) -> str:
     return f"CAST(printf('{fmt}', {', '.join(args)}) AS BLOB)"
 
 
-def _json_hits(conn, q: Query, filters: Filters, record: _Record) -> Iterator[bytes]:
+def _json_hits(conn, q: Query, filters: Filters, layout: str) -> Iterator[bytes]:
     snip = _Snippets(q)
+    record = _Record(layout, snip)
     heads: dict[int, bytes] = {}  # issue id → the text of its fields
-    assemble = _assembler(record, snip, heads)
-    columns = f"{snip.column}, i.id, {', '.join(record.columns)}"
+    assemble = _assembler(record, q, heads)
     fetch = conn.cursor()
     fetch.row_factory = None
-    for rows, score_of in _rows(conn, q, filters, columns):
+    for rows in _rows(conn, q, filters, f"i.id, {', '.join(record.columns)}", record.params):
         if record.issue_select:
             if len(heads) > _MAX_HEADS:
                 heads.clear()
-            missing = list({r[2] for r in rows}.difference(heads))
+            missing = list({r[0] for r in rows}.difference(heads))
             if missing:
                 heads.update(fetch.execute(
                     f"SELECT i.id, {record.issue_select} FROM issues i "
                     f"WHERE i.id IN ({','.join('?' * len(missing))})", missing))
-        yield from assemble(rows, score_of)
+        yield from assemble(rows)
 
 
-_FIRST = 3  # a row of _json_hits: a.id, the snippet's column, i.id, then the record's columns
+_FIRST = 1  # a row of _json_hits: the issue id, then the record's columns
 
 
-def _assembler(record: _Record, snip, heads: dict) -> Callable:
-    """(rows, {article id: score}) → each row's record, as one generated function whose body
-    joins the record's steps as expressions (the way ``dataclasses`` makes ``__init__``): a
-    Python call per step and hit cost more than SQLite's part of the work."""
-    names: dict[str, object] = {"heads": heads, "snip": snip, "quote": encode_basestring}
+def _escaped(text: bytes) -> bytes:
+    """The UTF-8 bytes of a text as Python's encoder escapes it between its quotes
+    (``json.dumps(text, ensure_ascii=False)``). Most texts have nothing to escape but line
+    breaks: finding that is one pass in C over a copy that keeps only the special bytes."""
+    special = text.translate(None, _NOT_SPECIAL)
+    if not special:
+        return text
+    if special.count(b"\n") == len(special):
+        return text.replace(b"\n", b"\\n")
+    return json.dumps(text.decode(), ensure_ascii=False)[1:-1].encode()
+
+
+def _assembler(record: _Record, q: Query, heads: dict) -> Callable:
+    """rows → each row's record, as one generated function whose body joins the record's
+    steps as expressions (the way ``dataclasses`` makes ``__init__``): a Python call per step
+    and hit cost more than SQLite's part of the work."""
+    terms = q.terms
+    window = _Snippets(q).json_finish() if record.window else None
+
+    def snippet(body: str) -> bytes:
+        return encode_basestring(marked_snippet(body, terms)).encode()
+
+    def mended(body: bytes) -> bytes:  # a body SQLite's window cannot cut: Python's snippet
+        return snippet(body.decode())
+
+    names: dict[str, object] = {"heads": heads, "snippet": snippet, "window": window,
+                                "mended": mended, "escaped": _escaped}
     parts = []
     for n, (kind, *rest) in enumerate(record.steps):
+        after = rest[-1] if kind in ("issue", "convert", "snippet", "issue_id") else ""
+        if after:
+            names[f"T{n}"] = after.encode()
+        tail = f" + T{n}" if after else ""
         if kind == "issue":
-            parts.append("heads[r[2]]" + (f" + T{n}" if rest[0] else ""))
-            names[f"T{n}"] = rest[0].encode()
+            parts.append(f"heads[r[0]]{tail}")
         elif kind == "text":
             parts.append(f"T{n}")
             names[f"T{n}"] = rest[0].encode()
         elif kind == "column":
             parts.append(f"r[{_FIRST + rest[0]}]")
-        elif kind == "convert":
-            parts.append(f"E{n}(r[{_FIRST + rest[0]}])")
-            names[f"E{n}"] = record.encoder(rest[1], rest[2])
-        elif rest[0] == "score":
-            parts.append(f"E{n}(score_of[r[0]])")
-            names[f"E{n}"] = record.encoder(float, rest[1])
-        elif rest[0] == "snippet":
-            parts.append(f"quote(snip(r[1])).encode() + T{n}")
-            names[f"T{n}"] = rest[1].encode()
-        else:  # the issue id
-            parts.append(f"T{n} % r[2]")
-            names[f"T{n}"] = b"%d" + rest[1].replace("%", "%%").encode()
-    source = ("def assemble(rows, score_of):\n"
+        elif kind == "raw":
+            parts.append(f"escaped(r[{_FIRST + rest[0]}])")
+        elif kind == "convert":  # the cache's bytes ("" never), or made
+            parts.append(f"(C{n}.get(r[{_FIRST + rest[0]}]) or E{n}(r[{_FIRST + rest[0]}]))")
+            names[f"C{n}"], names[f"E{n}"] = record.encoder(rest[1], rest[2])
+        elif kind == "issue_id":
+            parts.append(f"b'%d' % r[0]{tail}")
+        elif record.window is None:  # the snippet, from the whole body
+            parts.append(f"snippet(r[{_FIRST + rest[0]}]){tail}")
+        else:  # from SQLite's window, unless the body holds what it cannot cut
+            body, at = f"r[{_FIRST + record.body}]", _FIRST + rest[0]
+            parts.append(f"(window(r[{at}], r[{at + 1}]) if b'\\0' not in {body} "
+                         f"else mended({body})){tail}")
+    source = ("def assemble(rows):\n"
               "    join = b''.join\n"
               "    for r in rows:\n"
               f"        yield join(({', '.join(parts)},))\n")
@@ -258,52 +319,64 @@ def _assembler(record: _Record, snip, heads: dict) -> Callable:
     return names["assemble"]
 
 
-def _rows(conn, q: Query, filters: Filters, columns: str):
-    """(rows, {article id: score}) chunk by chunk, the rows of the hits in rank order, each the
-    article id then ``columns`` (over ``a``, the article, and ``i``, its issue). Where the index
-    alone is not exact, rows that fail the substring test are left out."""
-    select = (f"SELECT a.id, {columns} FROM articles a JOIN issues i ON i.id = a.issue_id "
-              "WHERE a.id IN (")
-    check = None if q.exact else (
-        "SELECT id, title, body FROM articles WHERE id IN (")
+def _rows(conn, q: Query, filters: Filters, columns: str,
+          params: Callable[[float], list] = lambda score: []) -> Iterator[list[tuple]]:
+    """Chunks of the rows of every hit, best first: ``columns`` (over ``a``, the article, and
+    ``i``, its issue), whose own placeholders take ``params(score)`` for each tier's hits.
+
+    Where the query has an index expression, one statement a tier reads the index in rank
+    order and each hit's row as it goes (``search.hit_selects``); otherwise the ranked ids
+    come first (SQLite sorts them, checking each) and their rows a chunk at a time (a chunk
+    is of one tier)."""
     fetch = conn.cursor()
     fetch.row_factory = None  # plain tuples: cheaper to make and to index than rows
+    tiers = hit_selects(q, filters, columns)
+    if tiers is not None:
+        for score, sql, tier_params in tiers:
+            cursor = fetch.execute(sql, [*params(score), *tier_params])
+            while rows := cursor.fetchmany(_CHUNK):
+                yield rows
+        return
+    select = (f"SELECT a.id, {columns} FROM articles a JOIN issues i ON i.id = a.issue_id "
+              "WHERE a.id IN (")
     for chunk in ranked_ids(conn, q, filters, _CHUNK):
         ids = [aid for aid, _ in chunk]
-        marks = ",".join("?" * len(ids))
-        if check is not None:  # only the articles that really match
-            ids = [r[0] for r in conn.execute(f"{check}{marks})", ids)
-                   if q.matches(r[1], r[2])]
-            ids_set = set(ids)
-            chunk = [(aid, s) for aid, s in chunk if aid in ids_set]
-            marks = ",".join("?" * len(ids))
-            if not ids:
-                continue
-        found = {r[0]: r for r in fetch.execute(f"{select}{marks})", ids)}
-        yield [found[aid] for aid, _ in chunk], dict(chunk)
+        found = {r[0]: r[1:] for r in fetch.execute(
+            f"{select}{','.join('?' * len(ids))})", [*params(chunk[0][1]), *ids])}
+        yield [found[aid] for aid in ids]
 
 
 class _Snippets:
-    """A hit's marked snippet, as ``marked_snippet(body, q.terms)`` gives it, from the one
-    ``column`` that SQLite selects for it (over ``a``, the article).
+    """A hit's marked snippet, as ``marked_snippet(body, q.terms)`` gives it, from what SQLite
+    selects for it (over ``a``, the article): the whole body for most queries; a window of it
+    for one term without ASCII letters or spaces (no folding, and found in the text with line
+    breaks as it is found with them made spaces), in one of two ways.
 
-    For one term without ASCII letters or spaces (no folding, and found in the text with line
-    breaks as it is found with them made spaces), the column is a window of the body's UTF-8
-    bytes around the term's first occurrence: only that is read into Python and decoded.
-    UTF-8 is self-synchronising, so the term's bytes are found exactly where the term is, and
-    the window's first occurrence is the body's (the window is a slice of the body that starts
+    Where the body is not read (a TSV line), ``column`` is a window of the body's UTF-8 bytes
+    around the term's first occurrence, and ``__call__`` makes the snippet from it. UTF-8 is
+    self-synchronising, so the term's bytes are found exactly where the term is, and the
+    window's first occurrence is the body's (the window is a slice of the body that starts
     before it). The context before a match is at most SNIPPET_BEFORE characters, so it lies in
     the ``_MAX_BEFORE`` bytes before it, and decoding a cut with errors ignored drops only the
-    partial characters at its ends. Any other query reads the whole body."""
+    partial characters at its ends.
+
+    Where the body's bytes are read anyway (a JSON record), ``window`` is SQLite's window of
+    characters, cheaper to finish (``json_finish``), which is wrong only for a body that holds
+    a NUL character: the body's bytes tell those."""
 
     def __init__(self, q: Query):
         self.terms = q.terms
         term = plain_term(self.terms)
         self.term = None if term is None or " " in term else term
         if self.term is None:
-            self.column = "a.body"
+            self.column, self.window = "a.body", None
             return
         self.marked = "【" + self.term + "】"
+        # SQLite's window of characters: where the term is (0: not in the body), and the
+        # SNIPPET_LENGTH + 1 characters from SNIPPET_BEFORE before it (see ``json_finish``)
+        found = f"instr(a.body, {_sql_text(self.term)})"
+        self.window = (found, f"substr(a.body, max(1, {found} - {SNIPPET_BEFORE}), "
+                              f"{SNIPPET_LENGTH + 1})")
         self.needle = self.term.encode()
         body, needle = "CAST(a.body AS BLOB)", f"X'{self.needle.hex()}'"
         self.column = (f"substr({body}, max(1, instr({body}, {needle}) - {_MAX_BEFORE}), "
@@ -326,3 +399,24 @@ class _Snippets:
         window = both[:SNIPPET_LENGTH].replace("\n", " ")
         return ((ELLIPSIS if cut else "") + window.replace(self.term, self.marked)
                 + (ELLIPSIS if len(both) > SNIPPET_LENGTH else ""))
+
+    def json_finish(self) -> Callable[[int, str], bytes]:
+        """(found, text) → the snippet from SQLite's ``window``, escaped as JSON (the UTF-8
+        between its quotes): ``found``, the term's place in the body (from 1; 0 where it is
+        not there), and ``text``, the window's characters and one more where the body goes
+        on. SQLite counts characters as Python does (UTF-8 sequences), except that ``substr``
+        stops at a NUL character (``instr`` does not): a body holding one must not be cut
+        this way (digest never stores one: ``normalize`` drops control characters)."""
+        term, marked = self.term, self.marked
+
+        def finish(found: int, text: str, quote=encode_basestring, length=SNIPPET_LENGTH,
+                   cut=SNIPPET_BEFORE + 1, ellipsis=ELLIPSIS) -> bytes:
+            return quote((ellipsis if found > cut else "")
+                         + text[:length].replace("\n", " ").replace(term, marked)
+                         + (ellipsis if len(text) > length else "")).encode()
+        return finish
+
+
+def _sql_text(text: str) -> str:
+    """An SQL literal of ``text``, whatever characters it holds."""
+    return f"CAST(X'{text.encode().hex()}' AS TEXT)"

@@ -199,10 +199,35 @@ def _candidates_sql(q: Query, filters: Filters) -> list[tuple[str, list]]:
     # Only indexed articles have a body: without filters the FTS table alone answers.
     join = "" if filters == Filters() else (
         f"JOIN articles a ON a.id = f.rowid JOIN issues i ON i.id = a.issue_id AND {where}")
-    in_title = f"{{title}} : ({q.fts})"
     return [(f"SELECT f.rowid, {score} FROM article_fts f {join} WHERE article_fts MATCH ? "
-             "ORDER BY f.rowid DESC", [*params, match])
-            for score, match in ((TITLE_HIT, in_title), (BODY_HIT, f"({q.fts}) NOT {in_title}"))]
+             "ORDER BY f.rowid DESC", [*params, match]) for score, match in _tiers(q)]
+
+
+def _tiers(q: Query) -> list[tuple[float, str]]:
+    """(score, FTS5 MATCH expression) of each tier of a query that has an index expression:
+    the title hits, then the body hits."""
+    in_title = f"{{title}} : ({q.fts})"
+    return [(TITLE_HIT, in_title), (BODY_HIT, f"({q.fts}) NOT {in_title}")]
+
+
+def hit_selects(q: Query, filters: Filters, columns: str) -> list[tuple[float, str, list]] | None:
+    """(score, SQL, params) of each tier: the SQL selects ``columns`` (over ``a``, the
+    article, and ``i``, its issue) of every hit of the tier, best first, in one statement
+    that reads the index in its order and each hit's rows as it goes, the exact check done
+    by SQLite where the index alone is not exact (``Query.sql``). None for a query without
+    an index expression, whose ranking sorts the rows (``ranked_ids`` gives them).
+
+    The params are those after ``columns``' own. CROSS JOIN keeps the index the outer loop
+    whatever the filters, so no hit's columns are ever sorted or held."""
+    if q.fts is None:
+        return None
+    where, params = filters.sql()
+    if not q.exact:
+        cond, cond_params = q.sql("a.title", "a.body", narrowed=True)
+        where, params = f"{where} AND {cond}", [*params, *cond_params]
+    return [(score, f"SELECT {columns} FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid "
+             f"CROSS JOIN issues i ON i.id = a.issue_id WHERE article_fts MATCH ? AND {where} "
+             "ORDER BY f.rowid DESC", [match, *params]) for score, match in _tiers(q)]
 
 
 def _hit_rows(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, sqlite3.Row]:
