@@ -172,6 +172,24 @@ def test_the_cli_names_each_step_of_a_longer_upgrade_and_each_pass(tmp_path):
         "    building the search index (8 articles) …"]
 
 
+def test_a_copy_says_it_upgrades_each_older_library_it_opens(tmp_path):
+    """`digest library copy` opens two libraries: an older one of either is upgraded as any
+    command upgrades it, and says so, before the copy's own lines."""
+    src = old_library(tmp_path / "src", issues(3))
+    dst = old_library(tmp_path / "dst", issues(5)[:1])  # holds up00005 of the same five
+    done = digest("library", "copy", str(tmp_path / "src"), str(tmp_path / "dst"))
+    out, errors = done.communicate(timeout=WAIT_S)
+    assert done.returncode == 0, errors
+    lines = errors.splitlines()
+    for db, articles in ((src, 12), (dst, 4)):
+        start = lines.index(f"Upgrading library {db} to schema 10 ({articles} articles; "
+                            "this happens once) …")
+        assert re.fullmatch(r"Library upgraded to schema 10 in \d+\.\d s\.", lines[start + 4])
+    assert out.strip() == "Copied 3 issues (12 articles); 0 skipped (already in " \
+        f"{tmp_path / 'dst'}); 0 failed."
+    assert (snapshot(src)[0], snapshot(dst)[0]) == (10, 10)
+
+
 def test_quiet_upgrades_silently(tmp_path):
     old_library(tmp_path / "lib", issues(2))
     done = digest("-q", "list", "--library", str(tmp_path / "lib"))

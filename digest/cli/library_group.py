@@ -4,12 +4,13 @@ copying is ``digest.library.copy``."""
 from __future__ import annotations
 
 import dataclasses
+from contextlib import ExitStack
 from typing import Annotated
 
 import typer
 
 from digest.cli import app
-from digest.cli.common import boundary, print_json
+from digest.cli.common import UpgradeNotice, boundary, print_json
 from digest.cli.helpfmt import App
 from digest.cli.lazy import PlainValuesGroup
 from digest.cli.library_cmds import _count, _plain, _progress_callback, report_outcomes
@@ -41,8 +42,18 @@ def copy_cmd(
     """
     from digest.library.copy import copy_library
 
-    with _progress_callback("Copying") as callback:
-        result = copy_library(src, dst, progress_callback=callback)
+    with UpgradeNotice() as upgrading, ExitStack() as stack:
+        bar = None
+
+        def callback(outcome, done: int, total: int) -> None:
+            # the bar starts with the first issue copied: while the two libraries open, the
+            # upgrade of an older one draws its own (a terminal shows one at a time)
+            nonlocal bar
+            if bar is None:
+                bar = stack.enter_context(_progress_callback("Copying"))
+            bar(outcome, done, total)
+
+        result = copy_library(src, dst, progress_callback=callback, upgrading=upgrading)
     report_outcomes(result, lambda o: o.name)
     if as_json:
         print_json({"copied": len(result.copied), "skipped": len(result.skipped),

@@ -29,8 +29,10 @@ class UpgradeView:
     def show(self, event: Upgrade) -> None:
         if event.stage is Stage.UNDONE:
             self.undone = event
-        if event.stage is Stage.STARTED and "://" in event.where:
-            _quiet_psycopg()
+        if event.stage is Stage.STARTED:
+            self.started = time.monotonic()  # a command may open two older libraries (copy)
+            if "://" in event.where:
+                _quiet_psycopg()
         if self.quiet:
             return
         if event.stage is Stage.STARTED:

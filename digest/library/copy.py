@@ -32,6 +32,7 @@ from digest.errors import DigestError, LibraryError, UsageError
 from digest.library.ingest import Outcome
 from digest.library.paths import DB_NAME, is_url
 from digest.library.rows import IssueInfo
+from digest.library.upgrade import UpgradeCallback
 
 
 class CopyOutcome(str, Enum):
@@ -83,8 +84,11 @@ CopyProgress = Callable[[IssueCopy, int, int], None]
 
 
 def copy_library(src: str | os.PathLike, dst: str | os.PathLike, *,
-                 progress_callback: CopyProgress | None = None) -> CopyResult:
+                 progress_callback: CopyProgress | None = None,
+                 upgrading: UpgradeCallback | None = None) -> CopyResult:
     """Copy every issue of the library ``src`` into ``dst`` (created if needed), in id order.
+    An older library of the two is upgraded when it is opened, as any command that opens it
+    does; ``upgrading`` is told how that goes (``digest.library.upgrade``).
 
     Raises ``UsageError`` when both name one library, ``LibraryError`` when ``src`` holds no
     library or ``dst`` cannot be written (a write that fails stops the copy: what was stored
@@ -98,9 +102,9 @@ def copy_library(src: str | os.PathLike, dst: str | os.PathLike, *,
                          "destination.")
     _require_library(src)
     done: list[IssueCopy] = []
-    with Library(src, create=False, write=False) as source:
+    with Library(src, create=False, write=False, upgrading=upgrading) as source:
         infos = sorted(source.issues(), key=lambda i: i.id)
-        with Library(dst) as target:
+        with Library(dst, upgrading=upgrading) as target:
             reserved = infos[-1].id if infos else 0
             for info in infos:
                 done.append(_copy_one(source, target, info, reserved))
