@@ -136,10 +136,10 @@ class _Record:
             args.append(f"json_quote({column})")
         self.issue_select = _printf(texts, args) if args else None
         # SQLite's window around the match needs the body's bytes beside it, to tell the rare
-        # body it cannot cut (``_Snippets.json_finish``); without them, Python reads the whole body.
-        raw_body = any(name == "body" and name in _RAW and convert is None
-                       for name, _, convert in sources)
-        self.window = snip.window if raw_body else None
+        # body it cannot cut (``_Snippets.json_finish``); without them, Python reads the whole
+        # body.
+        self.window = snip.window if "body" in _RAW and ("body", "a.body", None) in sources \
+            else None
         # The rest as tokens: ("text", str), ("sql", column SQL: escaped in a printf),
         # ("param", SQL placeholder: a text laid out as it is), ("raw", column SQL: its
         # UTF-8 bytes, escaped by Python), ("python", kind, column SQLs, conversion or None):
