@@ -14,6 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import TextIO
 
 from digest.library.rows import FIELDS, article_row
@@ -55,10 +56,32 @@ def _fields(rows: Sequence[dict]) -> list[str]:
 
 
 def _write_csv(rows: Sequence[dict], out: TextIO, *, raw: bool = False) -> None:
-    w = csv.DictWriter(out, fieldnames=_fields(rows), extrasaction="ignore", lineterminator="\r\n")
-    w.writeheader()
+    _csv_rows(_csv_writer(out, _fields(rows)), rows, raw)
+
+
+def write_csv_stream(rows: Iterable[dict], out: TextIO, *, raw: bool = False) -> int:
+    """The CSV ``write_rows`` writes for rows that all have the first one's fields (search
+    hits), written as they come: the header from the first row, no row held. How many were
+    written; nothing at all for none."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    return _csv_rows(_csv_writer(out, _fields([first])), chain([first], rows), raw)
+
+
+def _csv_writer(out: TextIO, fields: list[str]) -> csv.DictWriter:
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    return writer
+
+
+def _csv_rows(writer: csv.DictWriter, rows: Iterable[dict], raw: bool) -> int:
+    count = 0
     for row in rows:
-        w.writerow({k: _csv_cell(v, raw) for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v, raw) for k, v in row.items()})
+        count += 1
+    return count
 
 
 def _csv_cell(value, raw: bool = False):

@@ -254,8 +254,30 @@ def test_search_limit_0_writes_the_records(library, query):
     assert lines[0].split("\t")[-1] == cell(records[0]["snippet"])
 
 
+@pytest.mark.parametrize("query", ["江苏", "苏", "江苏 -养老"])
+def test_search_csv_is_written_hit_by_hit_as_write_rows_writes_it(library, query):
+    """CSV is written as the hits come (the header from the first record: every search record
+    has the same fields), and is what ``write_rows`` makes of all the records at once."""
+    import csv
+    import io
+
+    from digest.export import write_rows
+
+    with Library(library) as lib:
+        records = list(lib.iter_records(query))
+    whole = io.StringIO(newline="")
+    write_rows(records, "csv", whole)
+    out = run_digest("search", query, "--limit", "0", "--format", "csv", "--library",
+                     str(library))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode() == whole.getvalue()
+    rows = list(csv.DictReader(io.StringIO(out.stdout.decode(), newline="")))
+    assert [(r["title"], r["snippet"]) for r in rows] == \
+        [(r["title"], r["snippet"]) for r in records]
+
+
 def test_search_limit_0_without_hits(library):
-    for fmt in ("json", "jsonl", "tsv"):
+    for fmt in ("json", "jsonl", "tsv", "csv"):
         out = run_digest("search", "不在任何文章里", "--limit", "0", "--format", fmt,
                          "--library", str(library))
         assert out.returncode == 1 and out.stdout == b""

@@ -177,15 +177,20 @@ def _write_hits(hits, fmt: Fmt) -> int:
     """Write hits in ``fmt`` (a list, or an iterator read as it goes); how many were written.
     ``Hit`` values for a table, their records (``Hit.as_dict``) for the other formats.
 
-    A terminal table and CSV (whose header needs every row's fields) hold all the hits; TSV,
-    JSON lines and JSON are written hit by hit, the JSON exactly as ``print_json`` would."""
+    A terminal table (whose columns are sized to every row) holds all the hits; CSV (every
+    record has the same fields: the header is the first's), TSV, JSON lines and JSON are written
+    hit by hit, the JSON exactly as ``print_json`` would."""
     import json
 
-    if fmt in (Fmt.table, Fmt.csv):
+    if fmt == Fmt.table:
         hits = list(hits)
         if hits:
-            write_records(hits, fmt) if fmt == Fmt.csv else _show_hits(hits)
+            _show_hits(hits)
         return len(hits)
+    if fmt == Fmt.csv:
+        from digest.export import write_csv_stream
+
+        return write_csv_stream(hits, sys.stdout)
     count, write = 0, sys.stdout.write
     for record in hits:
         if fmt == Fmt.tsv:
