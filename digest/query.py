@@ -181,8 +181,11 @@ class Or:
         return [t for i in self.items for t in i.positives()]
 
     def sql(self, columns: tuple[str, ...], narrowed: bool = False) -> tuple[str, list]:
-        narrowed = narrowed and self.fts() is not None  # else the OR was not in the MATCH
-        return _joined([(i, narrowed) for i in self.items], " OR ", columns)
+        # The MATCH says that some branch's phrase matched, not which: it decides the OR only
+        # where every branch is exact, and no branch on its own.
+        if narrowed and self.fts() is not None and self.exact():
+            return "1", []
+        return _joined([(i, False) for i in self.items], " OR ", columns)
 
 
 Node = Term | Not | And | Or

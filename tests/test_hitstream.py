@@ -76,7 +76,9 @@ def tricky_issues() -> list:
 
 
 QUERIES = ["江苏", "养老", "江苏 养老", "g60", "江苏 -养老", "苏", "江苏，", '"江苏 养老"', "\"OR\"",
-           "医药 OR 江苏", "100%", "不在任何文章里"]
+           "医药 OR 江苏", "100%", "不在任何文章里",
+           # an OR whose index expression holds where one branch's phrase does, not its text
+           "养老 OR 江苏，", "(江苏 -养老) OR 医药", "g60 OR 江苏，"]
 FILTERS = [Filters(), Filters(regions=("江苏",)), Filters(since=dt.date(2022, 1, 1))]
 
 
@@ -110,8 +112,9 @@ def test_json_is_json_dumps_of_the_records(library, query):
 
 
 def test_kept_values_are_let_go(library, monkeypatch):
-    """The texts of converted values (keyword lists, scores) are kept for the next hit with the
-    same value, up to a bound: past it they are dropped and made again, the records unchanged."""
+    """The texts of converted values (keyword lists, match scores) are kept for the next hit
+    with the same value, up to a bound: past it they are dropped and made again, the records
+    unchanged."""
     from digest.library import hitstream
 
     monkeypatch.setattr(hitstream, "_MAX_VALUES", 1)
@@ -203,6 +206,23 @@ def test_window_snippet_is_marked_snippet(text, term):
     conn.execute("INSERT INTO articles VALUES (?)", (text,))
     window = conn.execute(f"SELECT {snippets.column} FROM articles a").fetchone()[0]
     assert snippets(window) == marked_snippet(text, q.terms)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_TEXT.filter(lambda t: "\x00" not in t),
+       term=st.sampled_from(["江苏", "苏", "中中", ASTRAL + "江", "é江"]))
+def test_character_window_snippet_is_marked_snippet(text, term):
+    """The snippet finished from SQLite's window of characters (``_Snippets.window``, for JSON
+    records) is ``marked_snippet`` of the text, escaped as JSON, for a body without NUL (the
+    records take Python's snippet for one with: test_json_is_json_dumps_of_the_records)."""
+    q = parse_query(term)
+    snippets = _Snippets(q)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE articles (body TEXT)")
+    conn.execute("INSERT INTO articles VALUES (?)", (text,))
+    window = conn.execute(f"SELECT {', '.join(snippets.window)} FROM articles a").fetchone()
+    assert snippets.json_finish()(*window) == \
+        json.dumps(marked_snippet(text, q.terms), ensure_ascii=False).encode()
 
 
 # --- the body's bytes, escaped by Python -------------------------------------------------------

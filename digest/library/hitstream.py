@@ -9,9 +9,9 @@ Here one statement a tier reads the index in rank order and each hit's row as it
 (``search.hit_selects``). SQLite escapes the short text fields itself (``json_quote``) and lays
 them out with their keys (``printf``); the body comes as its UTF-8 bytes, which Python checks
 for what needs escaping in one pass in C (``_escaped``: line breaks, as a rule). Those bytes go
-to the output untouched. Python adds what it computes: the snippet, finished from SQLite's
-window of characters around the first match (``_Snippets.json_finish``), the rounded match
-score, the lists and the issue id.
+to the output untouched. Python adds what it computes: the snippet (for a query of one term,
+finished from SQLite's window of characters around its first match: ``_Snippets``), the
+rounded match score, the lists and the issue id.
 
 An issue's fields are laid out once for all its hits. Each row carries as few columns as it can
 (each costs SQLite and the sqlite3 module something per hit): the constant text between two
@@ -52,7 +52,7 @@ _RAW = frozenset({"body"})
 # '\\'; as UTF-8 bytes, no byte of a longer character is one of them.
 _SPECIAL = bytes(range(0x20)) + b'"\\'
 _NOT_SPECIAL = bytes(sorted(set(range(0x100)).difference(_SPECIAL)))
-_CHUNK = 256  # hits whose rows are asked for at once (one statement each: fewer is dearer)
+_CHUNK = 256  # rows fetched at a time (and ids a statement where rows are asked for by id)
 _MAX_HEADS = 10_000  # issues whose fields' text is kept while writing (a few MB)
 _MAX_VALUES = 10_000  # values of a converted field whose text is kept (a few MB at most)
 _MAX_BEFORE = 4 * (SNIPPET_BEFORE + 1)  # bytes holding the context before a match (UTF-8: ≤4 a character)
@@ -123,8 +123,6 @@ class _Record:
     up to the next column."""
 
     def __init__(self, layout: str, snip: _Snippets):
-        if layout not in LAYOUTS:
-            raise ValueError(f"unknown layout {layout!r}")
         self.layout = layout
         sources = list(RECORD_SOURCES)
         # The issue's fields lead the record: an issue's few hits share them, made once.
@@ -135,23 +133,24 @@ class _Record:
             texts.append("")
             args.append(f"json_quote({column})")
         self.issue_select = _printf(texts, args) if args else None
-        # SQLite's window around the match needs the body's bytes beside it, to tell the rare
-        # body it cannot cut (``_Snippets.json_finish``); without them, Python reads the whole
-        # body.
-        self.window = snip.window if "body" in _RAW and ("body", "a.body", None) in sources \
-            else None
         # The rest as tokens: ("text", str), ("sql", column SQL: escaped in a printf),
         # ("param", SQL placeholder: a text laid out as it is), ("raw", column SQL: its
         # UTF-8 bytes, escaped by Python), ("python", kind, column SQLs, conversion or None):
         # what Python makes.
-        tokens: list[tuple] = [] if args else [("text", _OPEN[layout])]
-        tail = [("score", ("param", "?")),
-                ("snippet", ("python", "snippet", self.window or ("a.body",), None)),
-                ("issue_id", ("python", "issue_id", (), None))]
         fields = [(name, ("raw", column) if name in _RAW and convert is None else
                    ("sql", column) if convert is None else
                    ("python", "convert", (column,), convert))
                   for name, column, convert in sources]
+        # The snippet is made from the body's bytes where the record reads them, from SQLite's
+        # window around the match where the query allows one (the bytes tell the rare body it
+        # cannot cut: ``_Snippets.json_finish``); else from a column of the body's text.
+        body_read = ("body", ("raw", "a.body")) in fields
+        self.window = snip.window if body_read else None
+        tokens: list[tuple] = [] if args else [("text", _OPEN[layout])]
+        tail = [("score", ("param", "?")),
+                ("snippet", ("python", "snippet",
+                             self.window or (() if body_read else ("a.body",)), None)),
+                ("issue_id", ("python", "issue_id", (), None))]
         for n, (name, token) in enumerate([*fields, *tail]):
             sep = "" if n == 0 and not args else _ITEM_SEP[layout]
             key = sep + encode_basestring(name) + ": "
@@ -240,7 +239,7 @@ def _json_hits(conn, q: Query, filters: Filters, layout: str) -> Iterator[bytes]
     snip = _Snippets(q)
     record = _Record(layout, snip)
     heads: dict[int, bytes] = {}  # issue id → the text of its fields
-    assemble = _assembler(record, q, heads)
+    assemble = _assembler(record, snip, heads)
     fetch = conn.cursor()
     fetch.row_factory = None
     for rows in _rows(conn, q, filters, f"i.id, {', '.join(record.columns)}", record.params):
@@ -270,21 +269,21 @@ def _escaped(text: bytes) -> bytes:
     return json.dumps(text.decode(), ensure_ascii=False)[1:-1].encode()
 
 
-def _assembler(record: _Record, q: Query, heads: dict) -> Callable:
+def _assembler(record: _Record, snip: _Snippets, heads: dict) -> Callable:
     """rows → each row's record, as one generated function whose body joins the record's
     steps as expressions (the way ``dataclasses`` makes ``__init__``): a Python call per step
     and hit cost more than SQLite's part of the work."""
-    terms = q.terms
-    window = _Snippets(q).json_finish() if record.window else None
+    terms = snip.terms
+    window = snip.json_finish() if record.window else None
 
     def snippet(body: str) -> bytes:
         return encode_basestring(marked_snippet(body, terms)).encode()
 
-    def mended(body: bytes) -> bytes:  # a body SQLite's window cannot cut: Python's snippet
+    def from_bytes(body: bytes) -> bytes:
         return snippet(body.decode())
 
     names: dict[str, object] = {"heads": heads, "snippet": snippet, "window": window,
-                                "mended": mended, "escaped": _escaped}
+                                "from_bytes": from_bytes, "escaped": _escaped}
     parts = []
     for n, (kind, *rest) in enumerate(record.steps):
         after = rest[-1] if kind in ("issue", "convert", "snippet", "issue_id") else ""
@@ -305,12 +304,14 @@ def _assembler(record: _Record, q: Query, heads: dict) -> Callable:
             names[f"C{n}"], names[f"E{n}"] = record.encoder(rest[1], rest[2])
         elif kind == "issue_id":
             parts.append(f"b'%d' % r[0]{tail}")
-        elif record.window is None:  # the snippet, from the whole body
+        elif record.body is None:  # the snippet, from the body's text
             parts.append(f"snippet(r[{_FIRST + rest[0]}]){tail}")
+        elif record.window is None:  # from the body's bytes
+            parts.append(f"from_bytes(r[{_FIRST + record.body}]){tail}")
         else:  # from SQLite's window, unless the body holds what it cannot cut
             body, at = f"r[{_FIRST + record.body}]", _FIRST + rest[0]
             parts.append(f"(window(r[{at}], r[{at + 1}]) if b'\\0' not in {body} "
-                         f"else mended({body})){tail}")
+                         f"else from_bytes({body})){tail}")
     source = ("def assemble(rows):\n"
               "    join = b''.join\n"
               "    for r in rows:\n"
@@ -343,7 +344,7 @@ def _rows(conn, q: Query, filters: Filters, columns: str,
         ids = [aid for aid, _ in chunk]
         found = {r[0]: r[1:] for r in fetch.execute(
             f"{select}{','.join('?' * len(ids))})", [*params(chunk[0][1]), *ids])}
-        yield [found[aid] for aid in ids]
+        yield [found[aid] for aid in ids if aid in found]  # (one removed meanwhile: gone)
 
 
 class _Snippets:
@@ -401,12 +402,13 @@ class _Snippets:
                 + (ELLIPSIS if len(both) > SNIPPET_LENGTH else ""))
 
     def json_finish(self) -> Callable[[int, str], bytes]:
-        """(found, text) → the snippet from SQLite's ``window``, escaped as JSON (the UTF-8
-        between its quotes): ``found``, the term's place in the body (from 1; 0 where it is
+        """(found, text) → the snippet from SQLite's ``window``, as a JSON string (UTF-8,
+        quotes included): ``found``, the term's place in the body (from 1; 0 where it is
         not there), and ``text``, the window's characters and one more where the body goes
         on. SQLite counts characters as Python does (UTF-8 sequences), except that ``substr``
         stops at a NUL character (``instr`` does not): a body holding one must not be cut
-        this way (digest never stores one: ``normalize`` drops control characters)."""
+        this way. The parser never makes one (``normalize`` drops control characters), but
+        ``Library.store`` keeps whatever text it is given."""
         term, marked = self.term, self.marked
 
         def finish(found: int, text: str, quote=encode_basestring, length=SNIPPET_LENGTH,
