@@ -11,7 +11,8 @@ What it does not handle exactly as pypdf does (pypdf's limits: a stream long eno
 more tokens than its parsing budget, an array or dictionary over its element count; inline
 images, an indirect reference, a name with # escapes or non-ASCII bytes, an unknown escape in a
 string, a malformed number or token, a NUL or vertical tab ending a token) raises Unsupported,
-and ``operations`` hands the stream to pypdf's parser instead. tests/test_pdftext.py compares the two on every committed PDF.
+and ``operations`` hands the stream to pypdf's parser instead. tests/test_pdftext.py compares
+the two on every committed PDF.
 """
 
 from __future__ import annotations
